@@ -1,0 +1,64 @@
+"""build(config): load -> enrich -> render -> write. Reads like a table of contents."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config, builtin_themes_dir
+from .enrich import topics
+from .errors import ErrorList, SiteError, Warn, raise_collected
+from .load import load_papers
+from .render import Renderer
+from .taxonomy import load_taxonomy
+from .write import collect_assets, write_site
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    papers: int
+    topics: int
+    pages: int
+    files: int
+    seconds: float
+    warnings: tuple[Warn, ...]
+    output_dir: Path
+
+
+def build(config: Config, *, strict: bool = False, live_reload: bool = False) -> BuildReport:
+    """Build the site into config.output_dir. On any error nothing in output/ changes."""
+    started = time.perf_counter()
+    papers, warnings = load_papers(config)
+    if not papers:
+        warnings += (
+            Warn("no papers yet; add some with 'site-builder ingest FILE'", config.papers_dir),
+        )
+    if strict and warnings:
+        raise ErrorList(w.as_error() for w in warnings)
+    taxonomy = load_taxonomy(config.topics_file)
+    site = topics.assign(papers, taxonomy, config.max_topics)
+    assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
+    renderer = Renderer(config, site, assets.urls, live_reload=live_reload)
+    pages = list(renderer.pages())  # render everything before touching output/
+    _check_unique(pages)
+    files = write_site(config.output_dir, pages, assets)
+    return BuildReport(
+        papers=len(site.papers),
+        topics=len(site.topics),
+        pages=len(pages),
+        files=files,
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+        output_dir=config.output_dir,
+    )
+
+
+def _check_unique(pages: list[tuple[str, bytes]]) -> None:
+    seen: set[str] = set()
+    errors: list[SiteError] = []
+    for rel, _data in pages:
+        if rel in seen:
+            errors.append(SiteError(f"two pages would be written to {rel}"))
+        seen.add(rel)
+    raise_collected(errors)

@@ -1,0 +1,144 @@
+"""Command line. The only place that prints errors and decides exit codes.
+
+Exit codes: 0 ok, 1 content or config errors, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import SiteError, Warn
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Build a website for browsing research papers.",
+    )
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    parser.add_argument(
+        "--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", help="turn a dump of paper abstracts into content files")
+    ingest.add_argument(
+        "source", type=Path, metavar="FILE", help="a daily-papers dump (UTF-8 text)"
+    )
+    ingest.add_argument(
+        "--year",
+        type=int,
+        help="year for dates written without one, like 'Mar 11' (default: "
+        "the 'year' setting, else this year)",
+    )
+    ingest.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+
+    build = sub.add_parser("build", help="build the site into output/")
+    build.add_argument("--base-url", help="where the site will be published (overrides site.yaml)")
+    build.add_argument("--output", type=Path, metavar="DIR", help="build here instead of output/")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    serve = sub.add_parser("serve", help="preview the site with live reload")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to try first (default: 8000)")
+    serve.add_argument("--base-url", help="serve under this URL's path, as published")
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    return parser
+
+
+def _print_warnings(warnings: Sequence[Warn]) -> None:
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .ingest import ingest
+
+    config = load_config(args.site)
+    if args.year is not None and not 1900 <= args.year <= 2999:
+        print("error: --year must be a four-digit year", file=sys.stderr)
+        return EXIT_USAGE
+    report = ingest(args.source, config, year=args.year)
+    if args.strict and report.warnings:
+        for w in report.warnings:
+            print(f"error: {w}", file=sys.stderr)
+        print("ingest: nothing written (--strict and warnings above)", file=sys.stderr)
+        return EXIT_ERRORS
+    _print_warnings(report.warnings)
+    if not args.quiet:
+        for line in report.duplicates + report.renamed:
+            print(line)
+        for rel in report.kept_edited:
+            print(f"kept {rel}: edited by hand, not overwritten")
+        for rel in report.kept_deleted:
+            print(f"skipped {rel}: deleted by hand, not recreated")
+        for rel in report.added:
+            print(f"added {rel}")
+        for rel in report.updated:
+            print(f"updated {rel}")
+    print(f"ingest {args.source}: {report.summary()}")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .config import load_config
+
+    overrides: dict[str, object] = {}
+    if args.base_url is not None:
+        overrides["base_url"] = args.base_url
+    if args.output is not None:
+        overrides["output_dir"] = str(args.output.resolve())
+    config = load_config(args.site, overrides)
+    report = build(config, strict=args.strict)
+    _print_warnings(report.warnings)
+    where = config.base_url or config.base_path
+    print(
+        f"built {report.papers} papers, {report.topics} topics, {report.pages} pages "
+        f"into {report.output_dir} in {report.seconds:.2f}s (site at {where})"
+    )
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not 0 < args.port < 65536:
+        print("error: --port must be between 1 and 65535", file=sys.stderr)
+        return EXIT_USAGE
+    return serve(
+        args.site, host=args.host, port=args.port, base_url=args.base_url, open_browser=args.open
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)  # exits with 2 on usage errors
+    commands = {"ingest": _ingest, "build": _build, "serve": _serve}
+    try:
+        return commands[args.command](args)
+    except SiteError as exc:
+        if args.debug:
+            traceback.print_exc()
+        errors = getattr(exc, "errors", (exc,))
+        for err in errors:
+            print(f"error: {err}", file=sys.stderr)
+        if len(errors) > 1:
+            print(f"{len(errors)} errors; nothing was written", file=sys.stderr)
+        else:
+            print("nothing was written", file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Enrichment: pure functions from Site to Site (no I/O)."""

@@ -1,0 +1,51 @@
+"""Give every paper its topics and build the Topic list.
+
+Topics written in a paper's front matter always win; papers without them get topics from the
+taxonomy. Topic names in files are matched to the taxonomy by slug, so `diffusion models`
+and `Diffusion Models` are the same topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Paper, Site, Topic
+from ..slugs import make_slug
+from ..taxonomy import Taxonomy, assign_topics
+
+
+def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Site:
+    known = {rule.slug: rule for rule in taxonomy.topics}
+    names: dict[str, str] = {rule.slug: rule.name for rule in taxonomy.topics}
+    # A file may name a taxonomy topic by its name or by its slug, in any case.
+    alias = {make_slug(rule.name, fallback="topic"): rule.slug for rule in taxonomy.topics}
+    alias.update({rule.slug: rule.slug for rule in taxonomy.topics})
+    members: dict[str, list[str]] = {}
+    result: list[Paper] = []
+    for paper in papers:
+        given = (
+            paper.topics
+            if paper.topics_from_file
+            else assign_topics(paper.title, paper.abstract, taxonomy, max_topics)
+        )
+        canonical: list[str] = []
+        for name in given:
+            slug = make_slug(name, fallback="topic")
+            slug = alias.get(slug, slug)
+            names.setdefault(slug, name)  # a topic the taxonomy doesn't know: the file's spelling
+            if names[slug] not in canonical:
+                canonical.append(names[slug])
+                members.setdefault(slug, []).append(paper.slug)
+        result.append(replace(paper, topics=tuple(canonical)))
+    ordered = [rule.slug for rule in taxonomy.topics if rule.slug in members]
+    ordered += sorted((s for s in members if s not in known), key=lambda s: names[s].casefold())
+    topics = tuple(
+        Topic(
+            slug=slug,
+            name=names[slug],
+            description=known[slug].description if slug in known else "",
+            paper_slugs=tuple(members[slug]),
+        )
+        for slug in ordered
+    )
+    return Site(papers=tuple(result), topics=topics)

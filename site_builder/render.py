@@ -1,0 +1,145 @@
+"""One Jinja2 environment for a build; pages come out as (output path, bytes).
+
+Template lookup: the site's own ``templates/``, then the chosen theme, then the default theme.
+A template that overrides another can still extend it by a prefixed name:
+``{% extends "default/paper.html" %}`` (the packaged default theme) or ``"theme/paper.html"``
+(the chosen theme).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .config import Config, builtin_themes_dir
+from .errors import ThemeError
+from .model import Site
+from .views import (
+    PageUrl,
+    PaperView,
+    SiteView,
+    pager,
+    paper_views,
+    topic_view,
+)
+
+Page = tuple[str, bytes]  # (path inside output/, content)
+
+
+def template_dirs(config: Config) -> list[Path]:
+    default = builtin_themes_dir() / "default" / "templates"
+    dirs = [config.templates_dir, config.theme_dir / "templates", default]
+    seen: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in seen:
+            seen.append(d.resolve())
+    return seen
+
+
+def make_environment(config: Config, asset_urls: dict[str, str]) -> jinja2.Environment:
+    default = builtin_themes_dir() / "default" / "templates"
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+            jinja2.PrefixLoader(
+                {
+                    "default": jinja2.FileSystemLoader(str(default)),
+                    "theme": jinja2.FileSystemLoader(str(config.theme_dir / "templates")),
+                }
+            ),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,  # every template, whatever its name: content is untrusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    u = urls.Urls(config.base_path, config.base_url)
+
+    def asset(name: str) -> str:
+        if name not in asset_urls:
+            raise ThemeError(f"no static file '{name}' in the theme")
+        return u.path(asset_urls[name])
+
+    env.globals.update(url=u.path, absolute_url=u.absolute, asset=asset)
+    return env
+
+
+class Renderer:
+    """Renders every page of a site. Template errors become ThemeError naming the template line."""
+
+    def __init__(
+        self, config: Config, site: Site, asset_urls: dict[str, str], live_reload: bool = False
+    ):
+        self.config = config
+        self.site = site
+        self.env = make_environment(config, asset_urls)
+        self.urls = urls.Urls(config.base_path, config.base_url)
+        self.site_view = SiteView(
+            title=config.title,
+            description=config.description,
+            language=config.language,
+            author=config.author,
+            home_url=self.urls.path(urls.home()),
+            topics_url=self.urls.path(urls.topics_index()),
+            base_url=config.base_url,
+            live_reload=live_reload,
+        )
+
+    def _render(self, template: str, rel_url: str, **context: Any) -> Page:
+        try:
+            html = self.env.get_template(template).render(
+                site=self.site_view, page_url=self.urls.path(rel_url), **context
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            raise ThemeError(
+                f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            where = ", ".join(map(str, template_dirs(self.config)))
+            raise ThemeError(f"template '{exc.name}' not found in {where}") from None
+        except jinja2.UndefinedError as exc:
+            raise ThemeError(f"{template}: {exc.message}") from None
+        return urls.output_file(rel_url), html.encode("utf-8")
+
+    def pages(self) -> Iterator[Page]:
+        site = self.site
+        views = paper_views(site, self.urls)
+        ordered = [views[p.slug] for p in site.papers]
+        yield from self._listing(ordered, PageUrl(), "index.html", heading=None)
+        for view in ordered:
+            yield self._render("paper.html", urls.paper(view.slug), paper=view)
+        topics = [topic_view(t, self.urls) for t in site.topics]
+        yield self._render("topics.html", urls.topics_index(), topics=topics)
+        for topic, tv in zip(site.topics, topics, strict=True):
+            members = [views[s] for s in topic.paper_slugs]
+            yield from self._listing(members, PageUrl(topic.slug), "topic.html", heading=tv)
+        yield self._render("404.html", "404.html")
+
+    def _listing(
+        self,
+        papers: list[PaperView],
+        page_url: Callable[[int], str],
+        template: str,
+        heading: Any,
+    ) -> Iterator[Page]:
+        per_page = self.config.papers_per_page
+        total = max(1, math.ceil(len(papers) / per_page))
+        for n in range(1, total + 1):
+            chunk = papers[(n - 1) * per_page : n * per_page]
+            yield self._render(
+                template,
+                page_url(n),
+                papers=chunk,
+                pager=pager(n, total, page_url, self.urls),  # type: ignore[arg-type]
+                topic=heading,
+                total_papers=len(papers),
+            )
