@@ -132,13 +132,7 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
                 continue
         looks_like_title = len(lines) == 1 and len(joined) <= _MAX_TITLE
         if pending_title is not None and not abstract:
-            if looks_like_title and not _reads_as_prose(joined):
-                # Two titles in a row: the first one lost its abstract.
-                finish()
-                pending_title = (start, joined)
-                seen_paper = True
-                continue
-            abstract = [joined]
+            abstract = [joined]  # whatever follows a title is its abstract
             continue
         if pending_title is not None and abstract and not looks_like_title:
             abstract.append(joined)  # a further paragraph of the same abstract
@@ -159,9 +153,3 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
             1,
         )
     return ParseResult(tuple(records), tuple(warnings))
-
-
-def _reads_as_prose(line: str) -> bool:
-    """Short abstracts exist; a line that reads like sentences is an abstract, not a title."""
-    sentences = re.findall(r"[a-z0-9)][.!?](?:\s|$)", line)
-    return (len(sentences) >= 1 and len(line) > 80) or len(sentences) >= 2
