@@ -173,7 +173,6 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
                 )
                 continue
         values[key] = value
-    raise_collected(errors)
 
     def get(key: str) -> object:
         return values.get(key, _SCHEMA[key][1])
@@ -181,19 +180,13 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
     def line_of(key: str) -> int | None:
         return lines.get(key)
 
-    per_page = int(get("papers_per_page"))  # type: ignore[arg-type]
-    if not 1 <= per_page <= 10_000:
-        raise ConfigError(
-            "papers_per_page must be between 1 and 10000", label, line_of("papers_per_page")
-        )
-    max_topics = int(get("max_topics"))  # type: ignore[arg-type]
-    if not 1 <= max_topics <= 10:
-        raise ConfigError("max_topics must be between 1 and 10", label, line_of("max_topics"))
-    year = int(get("year"))  # type: ignore[arg-type]
-    if year and not 1900 <= year <= 2999:
-        raise ConfigError(f"year must be a four-digit year, got {year}", label, line_of("year"))
-
-    base_url, base_path = normalise_base_url(str(get("base_url")), label, line_of("base_url"))
+    def in_range(key: str, low: int, high: int, zero_ok: bool = False) -> int:
+        value = int(get(key))  # type: ignore[call-overload]
+        if not (low <= value <= high or (zero_ok and value == 0)):
+            raise ConfigError(
+                f"{key} must be between {low} and {high}, got {value}", label, line_of(key)
+            )
+        return value
 
     def site_path(key: str) -> Path:
         value = str(get(key)).strip()
@@ -201,25 +194,55 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
             raise ConfigError(f"{key} must not be empty", label, line_of(key))
         return (site_dir / value).resolve()
 
-    content_dir = site_path("content_dir")
-    output_dir = site_path("output_dir")
-    if output_dir == site_dir or site_dir.is_relative_to(output_dir):
-        raise ConfigError(
-            "output_dir must be a folder of its own, not the site folder",
-            label,
-            line_of("output_dir"),
-        )
-    if content_dir.is_relative_to(output_dir) or output_dir.is_relative_to(content_dir):
-        raise ConfigError(
-            "output_dir and content_dir must not contain each other", label, line_of("output_dir")
-        )
+    def topics_path() -> Path | None:
+        value = str(get("topics_file")).strip()
+        path = (site_dir / value).resolve() if value else None
+        if path is not None and not path.is_file():
+            raise ConfigError(
+                f"topics_file {value!r} does not exist", label, line_of("topics_file")
+            )
+        return path
 
-    topics_value = str(get("topics_file")).strip()
-    topics_file = (site_dir / topics_value).resolve() if topics_value else None
-    if topics_file is not None and not topics_file.is_file():
-        raise ConfigError(
-            f"topics_file {topics_value!r} does not exist", label, line_of("topics_file")
-        )
+    def check_folders(content_dir: Path, output_dir: Path) -> None:
+        if output_dir == site_dir or site_dir.is_relative_to(output_dir):
+            raise ConfigError(
+                "output_dir must be a folder of its own, not the site folder",
+                label,
+                line_of("output_dir"),
+            )
+        if content_dir.is_relative_to(output_dir) or output_dir.is_relative_to(content_dir):
+            raise ConfigError(
+                "output_dir and content_dir must not contain each other",
+                label,
+                line_of("output_dir"),
+            )
+
+    # Each check runs even when an earlier one failed, so every problem is reported at once.
+    checked: dict[str, object] = {}
+    checks = {
+        "papers_per_page": lambda: in_range("papers_per_page", 1, 10_000),
+        "max_topics": lambda: in_range("max_topics", 1, 10),
+        "year": lambda: in_range("year", 1900, 2999, zero_ok=True),
+        "base": lambda: normalise_base_url(str(get("base_url")), label, line_of("base_url")),
+        "content_dir": lambda: site_path("content_dir"),
+        "output_dir": lambda: site_path("output_dir"),
+        "templates_dir": lambda: site_path("templates_dir"),
+        "static_dir": lambda: site_path("static_dir"),
+        "topics_file": topics_path,
+        "theme_dir": lambda: _resolve_theme(site_dir, str(get("theme")), label, line_of("theme")),
+    }
+    for name, check in checks.items():
+        try:
+            checked[name] = check()
+        except ConfigError as exc:
+            errors.append(exc)
+    if "content_dir" in checked and "output_dir" in checked:
+        try:
+            check_folders(checked["content_dir"], checked["output_dir"])  # type: ignore[arg-type]
+        except ConfigError as exc:
+            errors.append(exc)
+    raise_collected(errors)
+    base_url, base_path = checked["base"]  # type: ignore[misc]
 
     return Config(
         site_dir=site_dir,
@@ -231,13 +254,13 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         language=str(get("language")).strip() or "en",
         author=str(get("author")).strip(),
         theme=str(get("theme")),
-        papers_per_page=per_page,
-        max_topics=max_topics,
-        topics_file=topics_file,
-        year=year,
-        content_dir=content_dir,
-        output_dir=output_dir,
-        templates_dir=site_path("templates_dir"),
-        static_dir=site_path("static_dir"),
-        theme_dir=_resolve_theme(site_dir, str(get("theme")), label, line_of("theme")),
+        papers_per_page=checked["papers_per_page"],  # type: ignore[arg-type]
+        max_topics=checked["max_topics"],  # type: ignore[arg-type]
+        topics_file=checked["topics_file"],  # type: ignore[arg-type]
+        year=checked["year"],  # type: ignore[arg-type]
+        content_dir=checked["content_dir"],  # type: ignore[arg-type]
+        output_dir=checked["output_dir"],  # type: ignore[arg-type]
+        templates_dir=checked["templates_dir"],  # type: ignore[arg-type]
+        static_dir=checked["static_dir"],  # type: ignore[arg-type]
+        theme_dir=checked["theme_dir"],  # type: ignore[arg-type]
     )
