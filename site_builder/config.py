@@ -131,7 +131,6 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
     config_file = site_dir / CONFIG_NAME
     raw: dict[str, object] = {}
     lines: dict[str, int] = {}
-    label: Path | str = CONFIG_NAME
     if config_file.is_file():
         try:
             text = config_file.read_text(encoding="utf-8-sig")
@@ -149,28 +148,31 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         raw[key] = value
         lines.pop(key, None)
 
+    def at(key: str) -> tuple[str, int | None]:
+        """Where a setting came from, for messages: its line in site.yaml, or the flag."""
+        if key in (overrides or {}):
+            return f"--{key.replace('_', '-')}", None
+        return CONFIG_NAME, lines.get(key)
+
     errors: list[SiteError] = []
     values: dict[str, object] = {}
     for key, value in raw.items():
-        line = lines.get(key)
         if key not in _SCHEMA:
             errors.append(
-                ConfigError(f"unknown setting '{key}'{suggest(key, list(_SCHEMA))}", label, line)
+                ConfigError(f"unknown setting '{key}'{suggest(key, list(_SCHEMA))}", *at(key))
             )
             continue
         kind, default, _help = _SCHEMA[key]
         if value is None:
             value = default
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            errors.append(ConfigError(f"{key} must be a whole number, got {value!r}", label, line))
+            errors.append(ConfigError(f"{key} must be a whole number, got {value!r}", *at(key)))
             continue
         if kind is str and not isinstance(value, str):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)  # e.g. `title: 2024` is meant as text
             else:
-                errors.append(
-                    ConfigError(f"{key} must be text, got {type_name(value)}", label, line)
-                )
+                errors.append(ConfigError(f"{key} must be text, got {type_name(value)}", *at(key)))
                 continue
         values[key] = value
 
@@ -183,38 +185,32 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
     def in_range(key: str, low: int, high: int, zero_ok: bool = False) -> int:
         value = int(get(key))  # type: ignore[call-overload]
         if not (low <= value <= high or (zero_ok and value == 0)):
-            raise ConfigError(
-                f"{key} must be between {low} and {high}, got {value}", label, line_of(key)
-            )
+            raise ConfigError(f"{key} must be between {low} and {high}, got {value}", *at(key))
         return value
 
     def site_path(key: str) -> Path:
         value = str(get(key)).strip()
         if not value:
-            raise ConfigError(f"{key} must not be empty", label, line_of(key))
+            raise ConfigError(f"{key} must not be empty", *at(key))
         return (site_dir / value).resolve()
 
     def topics_path() -> Path | None:
         value = str(get("topics_file")).strip()
         path = (site_dir / value).resolve() if value else None
         if path is not None and not path.is_file():
-            raise ConfigError(
-                f"topics_file {value!r} does not exist", label, line_of("topics_file")
-            )
+            raise ConfigError(f"topics_file {value!r} does not exist", *at("topics_file"))
         return path
 
     def check_folders(content_dir: Path, output_dir: Path) -> None:
         if output_dir == site_dir or site_dir.is_relative_to(output_dir):
             raise ConfigError(
                 "output_dir must be a folder of its own, not the site folder",
-                label,
-                line_of("output_dir"),
+                *at("output_dir"),
             )
         if content_dir.is_relative_to(output_dir) or output_dir.is_relative_to(content_dir):
             raise ConfigError(
                 "output_dir and content_dir must not contain each other",
-                label,
-                line_of("output_dir"),
+                *at("output_dir"),
             )
 
     # Each check runs even when an earlier one failed, so every problem is reported at once.
@@ -223,13 +219,13 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         "papers_per_page": lambda: in_range("papers_per_page", 1, 10_000),
         "max_topics": lambda: in_range("max_topics", 1, 10),
         "year": lambda: in_range("year", 1900, 2999, zero_ok=True),
-        "base": lambda: normalise_base_url(str(get("base_url")), label, line_of("base_url")),
+        "base": lambda: normalise_base_url(str(get("base_url")), *at("base_url")),
         "content_dir": lambda: site_path("content_dir"),
         "output_dir": lambda: site_path("output_dir"),
         "templates_dir": lambda: site_path("templates_dir"),
         "static_dir": lambda: site_path("static_dir"),
         "topics_file": topics_path,
-        "theme_dir": lambda: _resolve_theme(site_dir, str(get("theme")), label, line_of("theme")),
+        "theme_dir": lambda: _resolve_theme(site_dir, str(get("theme")), *at("theme")),
     }
     for name, check in checks.items():
         try:

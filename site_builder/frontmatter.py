@@ -29,8 +29,10 @@ def split(text: str, path: Path | str) -> tuple[dict[str, Any], dict[str, int], 
         data = {}
     if not isinstance(data, dict):
         raise ContentError(f"front matter must be a mapping, got {type_name(data)}", path, 2)
-    body = "\n".join(lines[end + 1 :]).strip("\n")
-    return {str(k): v for k, v in data.items()}, key_lines, body, end + 2
+    rest = lines[end + 1 :]
+    blank = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
+    body = "\n".join(rest).strip("\n")
+    return {str(k): v for k, v in data.items()}, key_lines, body, end + 2 + blank
 
 
 class _Dumper(yaml.SafeDumper):

@@ -50,6 +50,14 @@ class _Fields:
     def fail(self, key: str, message: str) -> None:
         self.errors.append(ContentError(message, self.label, self.lines.get(key, 1)))
 
+    def identifier(self, key: str) -> str | None:
+        """arXiv ids and DOIs: YAML reads `2403.01230` as a number and drops the last 0."""
+        value = self.meta.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.fail(key, f"{key} must be quoted text, e.g. {key}: '{value}'")
+            return None
+        return self.text(key)
+
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.meta.get(key)
         if value is None:
@@ -159,8 +167,8 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         fields.fail("topics", f"a paper can have at most {MAX_TOPICS_IN_FILE} topics")
     paper_links = fields.links("links")
     authors = fields.text_list("authors")
-    arxiv = fields.text("arxiv")
-    doi = fields.text("doi")
+    arxiv = fields.identifier("arxiv")
+    doi = fields.identifier("doi")
     source = fields.text("source")
     if not body.strip():
         warnings.append(Warn("no abstract below the front matter", label, _body_line))

@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 
 import markdown
 import nh3
-from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from .links import clean_url
 
@@ -23,32 +24,67 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# A '<' that opens a tag, comment or declaration (not an autolink like <https://x.org>).
-_RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])(?!https?://)")
-_BARE_URL = r"(?<![(<\"'=\w/])(https?://[^\s<>\"'`]+)"
+_BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.I)
+_NO_LINKS_INSIDE = {"a", "code", "pre"}
 
 
-class _BareUrls(InlineProcessor):
-    """Turn a URL written in prose into a link, minus any sentence punctuation after it."""
+class _Linkify(Treeprocessor):
+    """Turn URLs written in prose into links, minus the sentence punctuation after them.
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ElementTree.Element, int, int]:  # noqa: N802
-        url = clean_url(m.group(1))
-        el = ElementTree.Element("a", {"href": url})
-        el.text = url
-        return el, m.start(0), m.start(0) + len(url)
+    Runs on the finished tree, so text already inside a link or code is left alone.
+    """
+
+    def run(self, root: ElementTree.Element) -> None:
+        self._walk(root)
+
+    def _walk(self, el: ElementTree.Element) -> None:
+        if el.tag in _NO_LINKS_INSIDE:
+            return
+        for child in list(el):
+            self._walk(child)
+        # el.text comes before the first child; each child's tail comes after that child.
+        if el.text:
+            el.text, links = _split(el.text)
+            for i, link in enumerate(links):
+                el.insert(i, link)
+        for child in list(el):
+            if child.tail:
+                child.tail, links = _split(child.tail)
+                index = list(el).index(child)
+                for i, link in enumerate(links, start=1):
+                    el.insert(index + i, link)
 
 
-class _Linkify(markdown.Extension):
+def _split(text: str) -> tuple[str, list[ElementTree.Element]]:
+    """Text up to the first URL, and <a> elements (each carrying its following text as tail)."""
+    pieces = list(_BARE_URL.finditer(text))
+    if not pieces:
+        return text, []
+    head = text[: pieces[0].start()]
+    links: list[ElementTree.Element] = []
+    for n, m in enumerate(pieces):
+        url = clean_url(m.group(0))
+        end = pieces[n + 1].start() if n + 1 < len(pieces) else len(text)
+        link = ElementTree.Element("a", {"href": url})
+        link.text = AtomicString(url)
+        link.tail = text[m.start() + len(url) : end]
+        links.append(link)
+    return head, links
+
+
+class _Safe(markdown.Extension):
+    """Raw HTML is not interpreted: it stays text, which Markdown escapes on output."""
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        md.inlinePatterns.register(_BareUrls(_BARE_URL, md), "bare_url", 95)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Linkify(md), "linkify", 5)
 
 
 def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML. Raw HTML in the source is escaped so it reads as written."""
-    escaped = _RAW_HTML.sub("&lt;", text)
-    md = markdown.Markdown(extensions=[_Linkify(), "sane_lists"], output_format="html")
-    html = md.convert(escaped)
-    return sanitise(html)
+    md = markdown.Markdown(extensions=[_Safe(), "sane_lists"], output_format="html")
+    return sanitise(md.convert(text))
 
 
 def sanitise(html: str) -> str:

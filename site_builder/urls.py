@@ -42,6 +42,6 @@ def output_file(rel_url: str) -> str:
     """The file a pretty URL is served from: 'papers/x/' -> 'papers/x/index.html'."""
     rel = rel_url + "index.html" if rel_url == "" or rel_url.endswith("/") else rel_url
     clean = normpath(rel)
-    if clean.startswith(("../", "/")) or clean == ".." or "\\" in clean:
+    if clean.startswith(("../", "/")) or clean in (".", "..") or "\\" in clean:
         raise ValueError(f"output path escapes the site: {rel_url!r}")
     return clean

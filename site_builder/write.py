@@ -79,7 +79,10 @@ def _check_replaceable(output_dir: Path) -> None:
 
 
 def _target(staging: Path, rel: str) -> Path:
-    rel = urls.output_file(rel)  # raises on '..' and absolute paths
+    try:
+        rel = urls.output_file(rel)
+    except ValueError as exc:
+        raise SiteError(f"refusing to write outside the output folder: {exc}") from None
     target = (staging / rel).resolve()
     if not target.is_relative_to(staging.resolve()):
         raise SiteError(f"refusing to write outside the output folder: {rel!r}")

@@ -24,29 +24,50 @@ def parse_with_lines(
 
     ``first_line`` is the file line on which ``text`` starts (front matter starts on line 2).
     """
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + first_line if mark is not None else None
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise error(f"YAML syntax error: {problem}", path, line) from None
+        except yaml.YAMLError as exc:
+            raise error(f"YAML syntax error: {exc}", path, first_line) from None
+        if node is None:
+            return None, {}
+        if not isinstance(node, yaml.MappingNode):
+            return _construct(loader, node, path, first_line, error), {}
+        loader.flatten_mapping(node)  # resolve '<<' merge keys before reading pairs
+        value: dict[Any, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = _construct(loader, key_node, path, first_line, error)
+            try:
+                hash(key)
+            except TypeError:
+                line = key_node.start_mark.line + first_line
+                raise error("a key must be plain text", path, line) from None
+            value[key] = _construct(loader, value_node, path, first_line, error)
+            lines.setdefault(str(key), key_node.start_mark.line + first_line)
+        return value, lines
+    finally:
+        loader.dispose()
+
+
+def _construct(
+    loader: _Loader, node: yaml.Node, path: Path | str, first_line: int, error: type[SiteError]
+) -> Any:
+    """Build one value; a value YAML cannot build (2024-02-30, !!int abc) names its line."""
+    try:
+        return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise error(f"YAML syntax error: {problem}", path, line) from None
-    except yaml.YAMLError as exc:
-        raise error(f"YAML syntax error: {exc}", path, first_line) from None
-    if node is None:
-        return None, {}
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _value in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                lines.setdefault(str(key_node.value), key_node.start_mark.line + first_line)
-    try:
-        value = _Loader(text).get_single_data()
-    except yaml.YAMLError as exc:  # e.g. a tag the safe loader refuses
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + first_line if mark is not None else first_line
-        raise error(f"YAML error: {getattr(exc, 'problem', exc)}", path, line) from None
-    return value, lines
+        mark = exc.problem_mark or node.start_mark
+        raise error(f"YAML error: {exc.problem or exc}", path, mark.line + first_line) from None
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+        line = node.start_mark.line + first_line
+        raise error(f"{node.value!r} is not a valid value: {exc}"[:200], path, line) from None
 
 
 def type_name(value: object) -> str:

@@ -120,7 +120,8 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
             warnings.append(Warn(f"title {title[:60]!r} has no abstract; skipped", name, line))
         pending_title, abstract = None, []
 
-    for start, lines in _blocks(text):
+    blocks = _blocks(text)
+    for index, (start, lines) in enumerate(blocks):
         joined = " ".join(lines)
         if not seen_paper and len(lines) == 1 and any(p.fullmatch(joined) for p in _HEADER_LINES):
             continue
@@ -132,7 +133,12 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
                 continue
         looks_like_title = len(lines) == 1 and len(joined) <= _MAX_TITLE
         if pending_title is not None and not abstract:
-            abstract = [joined]  # whatever follows a title is its abstract
+            if looks_like_title and _is_abstract(blocks, index + 1):
+                # Title, title, long paragraph: the first title lost its abstract.
+                finish()
+                pending_title = (start, joined)
+                continue
+            abstract = [joined]  # whatever else follows a title is its abstract
             continue
         if pending_title is not None and abstract and not looks_like_title:
             abstract.append(joined)  # a further paragraph of the same abstract
@@ -153,3 +159,11 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
             1,
         )
     return ParseResult(tuple(records), tuple(warnings))
+
+
+def _is_abstract(blocks: list[tuple[int, list[str]]], index: int) -> bool:
+    """Does the block at ``index`` read as an abstract (several lines, or longer than a title)?"""
+    if index >= len(blocks):
+        return False
+    lines = blocks[index][1]
+    return len(lines) > 1 or len(lines[0]) > _MAX_TITLE

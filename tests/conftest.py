@@ -1,0 +1,22 @@
+"""Shared test setup: import the package from this checkout, and the real dump as a fixture."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing the package
+    sys.path.insert(0, str(ROOT))
+
+# One day of a real daily-papers digest: 51 papers under a single "Mar 11" date line.
+REAL_DUMP = Path("/work/shared/data/daily-papers.txt")
+
+
+@pytest.fixture
+def real_dump() -> Path:
+    if not REAL_DUMP.is_file():
+        pytest.skip(f"{REAL_DUMP} is not available")
+    return REAL_DUMP

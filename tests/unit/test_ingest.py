@@ -1,0 +1,346 @@
+"""ingest.py: records into content files, never clobbering what the user edited or deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from site_builder import frontmatter
+from site_builder.config import Config, load_config
+from site_builder.errors import ContentError
+from site_builder.ingest import ingest
+from site_builder.load import load_papers
+
+TODAY = dt.date(2030, 1, 2)
+OLD = 1_000_000_000  # an mtime in 2001: any rewrite moves a file's mtime to now
+
+
+def make_site(tmp_path: Path, site_yaml: str = "") -> Config:
+    site = tmp_path / "site"
+    site.mkdir()
+    if site_yaml:
+        (site / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    return load_config(site)
+
+
+def write_dump(tmp_path: Path, papers: list[tuple[str, str]], date: str = "Mar 11") -> Path:
+    """A daily-papers dump holding (title, abstract) pairs under one date line."""
+    body = "".join(f"{title}\n\n{abstract}\n\n" for title, abstract in papers)
+    path = tmp_path / "dump.txt"
+    path.write_text(f"new\n\nSubscribe\n\n{date}\n\n{body}", encoding="utf-8")
+    return path
+
+
+def run(source: Path, config: Config):
+    return ingest(source, config, year=2024, today=TODAY)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under folder (hidden ones too): bytes and mtime."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def age(folder: Path) -> None:
+    for p in folder.rglob("*"):
+        if p.is_file():
+            os.utime(p, (OLD, OLD))
+
+
+def paper_files(config: Config) -> list[Path]:
+    return sorted(config.papers_dir.glob("*.md"))
+
+
+def meta_of(path: Path) -> dict:
+    return frontmatter.split(path.read_text(encoding="utf-8"), path)[0]
+
+
+def rel(config: Config, path: Path) -> str:
+    return path.relative_to(config.site_dir).as_posix()
+
+
+ABS_A = "We study score matching. It works well on many benchmarks."
+ABS_B = "A music model. Audio samples are available at https://mm.github.io/demo."
+ABS_C = "A third paper about reinforcement learning. Code: https://github.com/o/rl."
+
+
+# --- the real dump ----------------------------------------------------------------------------
+
+
+def test_real_dump_gives_51_files(tmp_path: Path, real_dump: Path) -> None:
+    config = make_site(tmp_path)
+    report = run(real_dump, config)
+    files = paper_files(config)
+    assert len(files) == 51
+    assert len(report.added) == 51
+    assert report.updated == report.kept_edited == report.kept_deleted == report.duplicates == []
+    assert report.warnings == []
+    assert all(f.parent == config.papers_dir for f in files)
+
+
+def test_real_dump_front_matter(tmp_path: Path, real_dump: Path) -> None:
+    config = make_site(tmp_path)
+    run(real_dump, config)
+    for path in paper_files(config):
+        meta = meta_of(path)
+        assert {"title", "date", "slug", "authors", "topics", "source"} <= set(meta), path
+        assert isinstance(meta["title"], str) and meta["title"]
+        assert meta["date"] == dt.date(2024, 3, 11)
+        assert meta["slug"] == path.stem
+        assert meta["authors"] == []
+        assert meta["source"] == "daily-papers.txt"
+        topics = meta["topics"]
+        assert isinstance(topics, list) and 1 <= len(topics) <= 3, (path, topics)
+        assert all(isinstance(t, str) and t.strip() for t in topics)
+        for link in meta.get("links", []):
+            assert set(link) == {"url", "kind"}
+            assert link["url"].startswith("http")
+
+
+def test_real_dump_links_in_front_matter(tmp_path: Path, real_dump: Path) -> None:
+    config = make_site(tmp_path)
+    run(real_dump, config)
+    meta = meta_of(
+        config.papers_dir / "make-a-voice-unified-voice-synthesis-with-discrete-representation.md"
+    )
+    assert meta["links"] == [{"url": "https://Make-A-Voice.github.io", "kind": "demo"}]
+
+
+def test_ingested_files_load_cleanly(tmp_path: Path, real_dump: Path) -> None:
+    config = make_site(tmp_path)
+    run(real_dump, config)
+    papers, warnings = load_papers(config)
+    assert len(papers) == 51
+    assert warnings == ()
+
+
+def test_reingest_changes_no_byte(tmp_path: Path, real_dump: Path) -> None:
+    config = make_site(tmp_path)
+    run(real_dump, config)
+    age(config.content_dir)
+    before = snapshot(config.content_dir)
+    report = run(real_dump, config)
+    assert snapshot(config.content_dir) == before  # same bytes, same mtimes, no new files
+    assert len(report.unchanged) == 51
+    assert report.added == report.updated == []
+
+
+def test_year_setting_in_site_yaml_dates_papers(tmp_path: Path) -> None:
+    config = make_site(tmp_path, "year: 2022\n")
+    ingest(write_dump(tmp_path, [("Paper A", ABS_A)]), config, today=TODAY)
+    assert meta_of(config.papers_dir / "paper-a.md")["date"] == dt.date(2022, 3, 11)
+
+
+# --- merging with what is on disk -------------------------------------------------------------
+
+
+def test_hand_edited_file_is_kept(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper B", ABS_B)])
+    run(dump, config)
+    path = config.papers_dir / "paper-a.md"
+    edited = path.read_bytes().replace(b"It works well", b"It works REALLY well (my note)")
+    path.write_bytes(edited)
+    report = run(dump, config)
+    assert path.read_bytes() == edited
+    assert report.kept_edited == [rel(config, path)]
+    # and a changed source abstract does not overwrite the edit either
+    dump = write_dump(tmp_path, [("Paper A", ABS_A + " Now revised."), ("Paper B", ABS_B)])
+    report = run(dump, config)
+    assert path.read_bytes() == edited
+    assert report.kept_edited == [rel(config, path)]
+
+
+def test_hand_edited_topics_are_kept(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A)])
+    run(dump, config)
+    path = config.papers_dir / "paper-a.md"
+    meta, _lines, body, _start = frontmatter.split(path.read_text(encoding="utf-8"), path)
+    meta["topics"] = ["My own topic"]
+    path.write_text(frontmatter.dump(meta, body), encoding="utf-8")
+    run(dump, config)
+    assert meta_of(path)["topics"] == ["My own topic"]
+
+
+def test_deleted_file_is_not_recreated(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper B", ABS_B)])
+    run(dump, config)
+    path = config.papers_dir / "paper-b.md"
+    path.unlink()
+    for _ in range(2):  # and not on the run after that either
+        report = run(dump, config)
+        assert not path.exists()
+        assert report.kept_deleted == [rel(config, path)]
+        assert report.added == []
+
+
+def test_unedited_file_is_updated_when_the_source_changes(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    run(write_dump(tmp_path, [("Paper A", ABS_A), ("Paper B", ABS_B)]), config)
+    path = config.papers_dir / "paper-a.md"
+    report = run(
+        write_dump(tmp_path, [("Paper A", "A revised abstract. Better."), ("Paper B", ABS_B)]),
+        config,
+    )
+    assert report.updated == [rel(config, path)]
+    assert path.read_text(encoding="utf-8").endswith("\n\nA revised abstract. Better.\n")
+    # the updated file counts as ingest's own: a further change updates it again
+    report = run(write_dump(tmp_path, [("Paper A", "Third version. Yes.")]), config)
+    assert report.updated == [rel(config, path)]
+    assert "Third version" in path.read_text(encoding="utf-8")
+
+
+def test_second_dump_adds_papers_and_leaves_the_others(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    run(write_dump(tmp_path, [("Paper A", ABS_A)]), config)
+    first = (config.papers_dir / "paper-a.md").read_bytes()
+    report = run(write_dump(tmp_path, [("Paper C", ABS_C)], date="Mar 12"), config)
+    assert report.added == ["content/papers/paper-c.md"]
+    assert (config.papers_dir / "paper-a.md").read_bytes() == first
+    assert meta_of(config.papers_dir / "paper-c.md")["date"] == dt.date(2024, 3, 12)
+
+
+def test_lost_state_treats_identical_files_as_unchanged(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper B", ABS_B)])
+    run(dump, config)
+    state = config.content_dir / ".ingest-state.json"
+    state.unlink()
+    age(config.papers_dir)
+    before = snapshot(config.papers_dir)
+    report = run(dump, config)
+    assert snapshot(config.papers_dir) == before
+    assert len(report.unchanged) == 2
+    assert state.is_file()
+
+
+def test_damaged_state_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    run(write_dump(tmp_path, [("Paper A", ABS_A)]), config)
+    (config.content_dir / ".ingest-state.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ContentError, match="ingest state"):
+        run(write_dump(tmp_path, [("Paper A", ABS_A), ("Paper C", ABS_C)]), config)
+    assert not (config.papers_dir / "paper-c.md").exists()
+
+
+# --- duplicates and slug collisions -----------------------------------------------------------
+
+
+def test_exact_duplicate_in_one_dump_is_one_file(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper B", ABS_B), ("Paper A", ABS_A)])
+    report = run(dump, config)
+    assert [p.name for p in paper_files(config)] == ["paper-a.md", "paper-b.md"]
+    assert len(report.duplicates) == 1
+    # names the duplicate's line (15) and the first one's (7)
+    assert report.duplicates[0].startswith("dump.txt:15: duplicate of the paper on line 7")
+
+
+def test_duplicate_differing_only_in_case_and_spacing(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("paper  a", ABS_A.replace(" ", "  "))])
+    report = run(dump, config)
+    assert [p.name for p in paper_files(config)] == ["paper-a.md"]
+    assert len(report.duplicates) == 1
+
+
+def test_same_title_different_abstract_gives_two_files(tmp_path: Path) -> None:
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper A", ABS_C)])
+    results = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        config = make_site(tmp_path / name)
+        report = run(dump, config)
+        files = {p.name: p.read_text(encoding="utf-8") for p in paper_files(config)}
+        results.append(files)
+        assert sorted(files) == ["paper-a-2.md", "paper-a.md"]
+        assert ABS_A in files["paper-a.md"] and ABS_C in files["paper-a-2.md"]
+        assert meta_of(config.papers_dir / "paper-a-2.md")["slug"] == "paper-a-2"
+        assert [w.line for w in report.warnings] == [11]
+        assert "same title" in str(report.warnings[0])
+    assert results[0] == results[1]  # deterministic
+
+
+def test_same_title_pair_is_stable_across_reingest(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper A", ABS_C)])
+    run(dump, config)
+    age(config.content_dir)
+    before = snapshot(config.content_dir)
+    report = run(dump, config)
+    assert snapshot(config.content_dir) == before
+    assert len(report.unchanged) == 2
+
+
+def test_hand_made_file_on_the_slug_is_left_alone(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    config.papers_dir.mkdir(parents=True)
+    mine = config.papers_dir / "paper-a.md"
+    mine_bytes = b"---\ntitle: My own notes\ndate: 2024-01-01\n---\n\nHand written.\n"
+    mine.write_bytes(mine_bytes)
+    report = run(write_dump(tmp_path, [("Paper A", ABS_A)]), config)
+    assert mine.read_bytes() == mine_bytes
+    assert report.added == ["content/papers/paper-a-2.md"]
+    assert meta_of(config.papers_dir / "paper-a-2.md")["title"] == "Paper A"
+    assert len(report.renamed) == 1 and "paper-a-2" in report.renamed[0]
+    # re-ingest: still the suffixed file, still no change to the hand-made one
+    report = run(write_dump(tmp_path, [("Paper A", ABS_A)]), config)
+    assert report.unchanged == ["content/papers/paper-a-2.md"]
+    assert mine.read_bytes() == mine_bytes
+
+
+def test_different_titles_with_the_same_slug(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    run(write_dump(tmp_path, [("Paper: A!", ABS_A), ("Paper A", ABS_C)]), config)
+    assert meta_of(config.papers_dir / "paper-a.md")["title"] == "Paper: A!"
+    assert meta_of(config.papers_dir / "paper-a-2.md")["title"] == "Paper A"
+
+
+# --- hostile input and errors -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["../../etc/passwd", "<script>alert(1)</script>", "/abs/path", "CON", "🎵🎶", "..\\..\\x"],
+)
+def test_hostile_title_stays_inside_content_papers(tmp_path: Path, title: str) -> None:
+    config = make_site(tmp_path)
+    report = run(write_dump(tmp_path, [(title, ABS_A)]), config)
+    files = paper_files(config)
+    assert len(files) == 1
+    assert files[0].resolve().parent == config.papers_dir.resolve()
+    assert meta_of(files[0])["title"] == title  # kept as data, escaped when rendered
+    every_file = {p for p in tmp_path.rglob("*") if p.is_file()}
+    assert every_file == {
+        tmp_path / "dump.txt",
+        files[0],
+        config.content_dir / ".ingest-state.json",
+    }
+    assert report.added == [rel(config, files[0])]
+
+
+def test_parse_error_writes_nothing(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = tmp_path / "dump.txt"
+    dump.write_bytes(b"Mar 11\n\nPaper A\n\n" + ABS_A.encode() + b"\n\nPaper B\n\nbad \xff byte\n")
+    with pytest.raises(ContentError) as info:
+        run(dump, config)
+    assert info.value.line == 9
+    assert not config.content_dir.exists()
+
+
+def test_empty_dump_writes_nothing(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = tmp_path / "dump.txt"
+    dump.write_text("", encoding="utf-8")
+    with pytest.raises(ContentError):
+        run(dump, config)
+    assert not config.content_dir.exists()

@@ -1,0 +1,201 @@
+"""write.py: a built site goes into a staging folder and is swapped in whole, or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.errors import ConfigError, SiteError
+from site_builder.write import MARKER, Assets, StaticFile, collect_assets, write_site
+
+NO_ASSETS = Assets(files=(), urls={})
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, hidden ones too, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def siblings(output: Path) -> list[str]:
+    """What sits beside output/ (staging or old folders left behind would show up here)."""
+    return sorted(p.name for p in output.parent.iterdir())
+
+
+def write_file(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+PAGES = [("index.html", b"<h1>home</h1>"), ("papers/x/index.html", b"<h1>x</h1>")]
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Path:
+    (tmp_path / "site").mkdir()
+    return tmp_path / "site" / "output"
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def test_writes_pages_nojekyll_and_marker(output: Path) -> None:
+    count = write_site(output, PAGES, NO_ASSETS)
+    files = tree(output)
+    assert files["index.html"] == b"<h1>home</h1>"
+    assert files["papers/x/index.html"] == b"<h1>x</h1>"
+    assert files[".nojekyll"] == b""
+    assert MARKER in files
+    assert count == 2
+    assert siblings(output) == ["output"]
+
+
+def test_rebuild_replaces_everything_and_drops_stale_pages(output: Path) -> None:
+    write_site(output, PAGES, NO_ASSETS)
+    write_site(output, [("index.html", b"new home")], NO_ASSETS)
+    assert set(tree(output)) == {"index.html", ".nojekyll", MARKER}
+    assert (output / "index.html").read_bytes() == b"new home"
+    assert siblings(output) == ["output"]
+
+
+def test_existing_empty_output_folder_is_fine(output: Path) -> None:
+    output.mkdir()
+    write_site(output, PAGES, NO_ASSETS)
+    assert (output / "index.html").is_file()
+
+
+def test_output_is_readable_by_a_web_server(output: Path) -> None:
+    write_site(output, PAGES, NO_ASSETS)
+    assert output.stat().st_mode & 0o755 == 0o755
+
+
+# --- atomic swap ------------------------------------------------------------------------------
+
+
+def failing_pages() -> Iterator[tuple[str, bytes]]:
+    yield "index.html", b"half-built home"
+    yield "papers/new/index.html", b"half-built paper"
+    raise SiteError("template exploded")
+
+
+def test_failure_midway_leaves_previous_output_untouched(output: Path) -> None:
+    write_site(output, PAGES, NO_ASSETS)
+    before = tree(output)
+    with pytest.raises(SiteError, match="template exploded"):
+        write_site(output, failing_pages(), NO_ASSETS)
+    assert tree(output) == before
+    assert siblings(output) == ["output"]  # no staging folder left behind
+
+
+def test_failure_on_first_build_leaves_no_output(output: Path) -> None:
+    with pytest.raises(SiteError):
+        write_site(output, failing_pages(), NO_ASSETS)
+    assert siblings(output) == []
+
+
+def test_keyboard_interrupt_midway_leaves_no_staging(output: Path) -> None:
+    write_site(output, PAGES, NO_ASSETS)
+    before = tree(output)
+
+    def interrupted() -> Iterator[tuple[str, bytes]]:
+        yield "index.html", b"x"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_site(output, interrupted(), NO_ASSETS)
+    assert tree(output) == before
+    assert siblings(output) == ["output"]
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/etc/passwd", "a/../../escape.html"])
+def test_page_outside_the_output_is_refused(output: Path, rel: str) -> None:
+    write_site(output, PAGES, NO_ASSETS)
+    before = tree(output)
+    with pytest.raises((SiteError, ValueError)):
+        write_site(output, [("index.html", b"x"), (rel, b"evil")], NO_ASSETS)
+    assert tree(output) == before
+    assert not (output.parent / "escape.html").exists()
+    assert siblings(output) == ["output"]
+
+
+def test_page_and_static_file_on_the_same_path(tmp_path: Path, output: Path) -> None:
+    css = write_file(tmp_path / "s.css", "body{}")
+    assets = Assets(files=(StaticFile(css, "index.html"),), urls={})
+    with pytest.raises(SiteError, match=r"index\.html"):
+        write_site(output, PAGES, assets)
+    assert siblings(output) == []
+
+
+# --- refusing to replace what is not ours -----------------------------------------------------
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(output: Path) -> None:
+    write_file(output / "thesis.tex", "my only copy")
+    with pytest.raises(ConfigError, match="did not write"):
+        write_site(output, PAGES, NO_ASSETS)
+    assert tree(output) == {"thesis.tex": b"my only copy"}
+    assert siblings(output) == ["output"]
+
+
+def test_refuses_when_output_is_a_file(output: Path) -> None:
+    write_file(output, "a file")
+    with pytest.raises(ConfigError):
+        write_site(output, PAGES, NO_ASSETS)
+    assert output.read_text(encoding="utf-8") == "a file"
+
+
+# --- static files and fingerprints ------------------------------------------------------------
+
+
+def make_theme(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        write_file(root / "static" / name, text)
+    return root
+
+
+def test_css_and_js_names_are_fingerprinted(tmp_path: Path) -> None:
+    theme = make_theme(
+        tmp_path / "theme", {"style.css": "body{}", "app.js": "1", "logo.svg": "<svg/>"}
+    )
+    assets = collect_assets([theme], tmp_path / "no-static")
+    css, js = assets.urls["style.css"], assets.urls["app.js"]
+    assert css.startswith("static/style.") and css.endswith(".css") and css != "static/style.css"
+    assert js.startswith("static/app.") and js.endswith(".js") and js != "static/app.js"
+    assert assets.urls["logo.svg"] == "static/logo.svg"
+
+
+def test_fingerprint_changes_when_the_css_changes(tmp_path: Path) -> None:
+    theme = make_theme(tmp_path / "theme", {"style.css": "body{color:black}"})
+    first = collect_assets([theme], tmp_path / "none").urls["style.css"]
+    assert collect_assets([theme], tmp_path / "none").urls["style.css"] == first  # stable
+    write_file(theme / "static" / "style.css", "body{color:navy}")
+    second = collect_assets([theme], tmp_path / "none").urls["style.css"]
+    assert second != first
+
+
+def test_first_theme_folder_wins_and_site_static_goes_to_the_root(
+    tmp_path: Path, output: Path
+) -> None:
+    mine = make_theme(tmp_path / "mine", {"style.css": "mine"})
+    default = make_theme(tmp_path / "default", {"style.css": "default", "extra.css": "extra"})
+    site_static = tmp_path / "static"
+    write_file(site_static / "CNAME", "papers.example.org")
+    write_file(site_static / "img" / "lab.png", b"\x89PNG")
+    write_file(site_static / ".DS_Store", b"junk")
+    assets = collect_assets([mine, default], site_static)
+    write_site(output, PAGES, assets)
+    files = tree(output)
+    assert files[assets.urls["style.css"]] == b"mine"
+    assert files[assets.urls["extra.css"]] == b"extra"
+    assert files["CNAME"] == b"papers.example.org"
+    assert files["img/lab.png"] == b"\x89PNG"
+    assert ".DS_Store" not in files
