@@ -26,7 +26,7 @@ class BuildReport:
     output_dir: Path
 
 
-def build(config: Config, *, strict: bool = False, live_reload: bool = False) -> BuildReport:
+def build(config: Config, *, strict: bool = False) -> BuildReport:
     """Build the site into config.output_dir. On any error nothing in output/ changes."""
     started = time.perf_counter()
     papers, warnings = load_papers(config)
@@ -39,7 +39,7 @@ def build(config: Config, *, strict: bool = False, live_reload: bool = False) ->
     taxonomy = load_taxonomy(config.topics_file)
     site = topics.assign(papers, taxonomy, config.max_topics)
     assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
-    renderer = Renderer(config, site, assets.urls, live_reload=live_reload)
+    renderer = Renderer(config, site, assets.urls)
     pages = list(renderer.pages())  # render everything before touching output/
     _check_unique(pages)
     files = write_site(config.output_dir, pages, assets)

@@ -76,9 +76,7 @@ def make_environment(config: Config, asset_urls: dict[str, str]) -> jinja2.Envir
 class Renderer:
     """Renders every page of a site. Template errors become ThemeError naming the template line."""
 
-    def __init__(
-        self, config: Config, site: Site, asset_urls: dict[str, str], live_reload: bool = False
-    ):
+    def __init__(self, config: Config, site: Site, asset_urls: dict[str, str]):
         self.config = config
         self.site = site
         self.env = make_environment(config, asset_urls)
@@ -91,7 +89,6 @@ class Renderer:
             home_url=self.urls.path(urls.home()),
             topics_url=self.urls.path(urls.topics_index()),
             base_url=config.base_url,
-            live_reload=live_reload,
         )
 
     def _render(self, template: str, rel_url: str, **context: Any) -> Page:

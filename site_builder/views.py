@@ -35,7 +35,6 @@ class SiteView:
     home_url: str
     topics_url: str
     base_url: str
-    live_reload: bool = False
 
 
 @dataclass(frozen=True)

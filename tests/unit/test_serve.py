@@ -1,0 +1,645 @@
+"""The dev server: pure helpers, then a real server on 127.0.0.1 with a fake site, then the real
+build end to end. Every wait is bounded; servers run in-process on free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from tornado.websocket import websocket_connect
+
+from site_builder.errors import ContentError, ErrorList, SiteError, Warn
+from site_builder.serve import (
+    LIVERELOAD_PROTOCOL,
+    DevServer,
+    FileHit,
+    Missing,
+    Plan,
+    Redirect,
+    ServeError,
+    SiteBuild,
+    bind_free_port,
+    changed_paths,
+    client_snippet,
+    error_banner,
+    error_lines,
+    find_free_port,
+    inject_banner,
+    inject_script,
+    resolve_request,
+    take_snapshot,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+SNIPPET = b"<script src=/livereload.js></script>"
+
+
+# --- script and banner injection ------------------------------------------------------------
+
+
+def test_script_goes_before_lowercase_head() -> None:
+    page = b"<html><head><title>t</title></head><body>x</body></html>"
+    assert inject_script(page, SNIPPET) == (
+        b"<html><head><title>t</title>" + SNIPPET + b"</head><body>x</body></html>"
+    )
+
+
+def test_script_goes_before_uppercase_head() -> None:
+    page = b"<HTML><HEAD><TITLE>t</TITLE></HEAD><BODY>x</BODY></HTML>"
+    out = inject_script(page, SNIPPET)
+    assert out == b"<HTML><HEAD><TITLE>t</TITLE>" + SNIPPET + b"</HEAD><BODY>x</BODY></HTML>"
+
+
+def test_script_goes_before_head_with_space_and_only_once() -> None:
+    page = b"<head></Head >\n<p>a literal </head> later</p>"
+    assert (
+        inject_script(page, SNIPPET)
+        == b"<head>" + SNIPPET + b"</Head >\n<p>a literal </head> later</p>"
+    )
+
+
+def test_script_without_head_goes_before_the_last_body_end() -> None:
+    page = b"<p>hi</p><!-- </body> --></BODY></html>"
+    assert (
+        inject_script(page, SNIPPET) == b"<p>hi</p><!-- </body> -->" + SNIPPET + b"</BODY></html>"
+    )
+
+
+def test_script_without_head_or_body_is_appended() -> None:
+    assert inject_script(b"<p>just a fragment</p>", SNIPPET) == b"<p>just a fragment</p>" + SNIPPET
+
+
+def test_banner_goes_just_inside_body() -> None:
+    page = b'<html><head></head><BODY class="x">text</BODY></html>'
+    assert inject_banner(page, b"<div>B</div>") == (
+        b'<html><head></head><BODY class="x"><div>B</div>text</BODY></html>'
+    )
+    assert inject_banner(b"<p>no body</p>", b"<div>B</div>") == b"<p>no body</p><div>B</div>"
+
+
+def test_error_banner_escapes_html() -> None:
+    errors = ['content/papers/a.md:2: title <script>alert("x")</script> & more']
+    banner = error_banner(errors, has_build=True).decode()
+    assert "<script>alert" not in banner
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in banner
+    assert "content/papers/a.md:2:" in banner
+    assert "1 error)" in banner and "last good build" in banner
+    assert "nothing has been built yet" in error_banner(errors * 2, has_build=False).decode()
+
+
+def test_client_snippet_carries_port_and_build_number() -> None:
+    assert client_snippet(8001, 7) == (
+        b'<script src="/livereload.js?port=8001&amp;snipver=7"></script>'
+    )
+
+
+def test_error_lines_lists_each_collected_error() -> None:
+    one = ContentError("bad date", "content/papers/a.md", 3)
+    two = ContentError("no title", "content/papers/b.md", 1)
+    assert error_lines(ErrorList([one, two])) == (
+        "content/papers/a.md:3: bad date",
+        "content/papers/b.md:1: no title",
+    )
+    assert error_lines(one) == ("content/papers/a.md:3: bad date",)
+    assert error_lines(KeyError("x")) == ("internal error: KeyError: 'x'",)
+
+
+# --- request paths ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    for rel in ("index.html", "papers/x/index.html", "feed.xml", "evil.example/index.html"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / "papers/empty").mkdir()
+    (tmp_path / "secret").write_text("outside the site")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", Redirect("/repo/")),
+        ("/repo", Redirect("/repo/")),
+        ("/repo/", "index.html"),
+        ("/repo/papers/x", Redirect("/repo/papers/x/")),
+        ("/repo/papers/x/", "papers/x/index.html"),
+        ("/repo/papers/%78/", "papers/x/index.html"),
+        ("/repo/feed.xml", "feed.xml"),
+        ("/repo/papers/empty/", Missing()),
+        ("/repo/papers/nope/", Missing()),
+        ("/papers/x/", Missing()),  # outside the base path, as on GitHub Pages
+        ("/repo/../secret", Missing()),
+        ("/repo/%2e%2e/secret", Missing()),
+        ("/repo//etc/passwd", Missing()),
+    ],
+)
+def test_resolve_request_under_a_base_path(built: Path, path: str, expected: object) -> None:
+    if isinstance(expected, str):
+        expected = FileHit(built / expected)
+    assert resolve_request(path, "/repo/", built) == expected
+
+
+def test_resolve_request_at_root_never_echoes_the_path(built: Path) -> None:
+    assert resolve_request("/", "/", built) == FileHit(built / "index.html")
+    # '//evil.example' echoed back would be a protocol-relative redirect to another host.
+    assert resolve_request("//evil.example", "/", built) == Redirect("/evil.example/")
+
+
+# --- ports ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def busy_port() -> Iterator[int]:
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    try:
+        yield holder.getsockname()[1]
+    finally:
+        holder.close()
+
+
+def test_busy_port_moves_to_the_next_free_one_and_says_so() -> None:
+    said: list[str] = []
+    with busy_port() as busy:
+        sockets, port = bind_free_port("127.0.0.1", busy, said.append)
+        try:
+            assert port > busy
+            assert said[0] == f"port {busy} is in use; trying {busy + 1}"
+            assert len(said) == port - busy
+        finally:
+            for sock in sockets:
+                sock.close()
+
+
+def test_find_free_port_returns_a_port_that_can_be_bound() -> None:
+    with busy_port() as busy:
+        port = find_free_port("127.0.0.1", busy, say=lambda _: None)
+    assert port > busy
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
+
+
+def test_address_that_cannot_be_bound_is_a_clear_error() -> None:
+    with pytest.raises(ServeError, match=r"cannot listen on 192\.0\.2\.1:0"):
+        bind_free_port("192.0.2.1", 0)  # TEST-NET-1: never one of ours, needs no DNS
+
+
+# --- watching ---------------------------------------------------------------------------------
+
+
+def test_snapshot_sees_edits_additions_removals_but_not_editor_files(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("one")
+    (tmp_path / "gone.md").write_text("bye")
+    config = tmp_path / "site.yaml"  # a single file, watched before it exists
+    before = take_snapshot([tmp_path / "a.md", tmp_path, config])
+    (tmp_path / "a.md").write_text("two words")
+    (tmp_path / "b.md").write_text("new")
+    (tmp_path / "gone.md").unlink()
+    config.write_text("title: x\n")
+    for junk in (".a.md.swp", "a.md~", "4913", "#a.md#", ".#a.md"):
+        (tmp_path / junk).write_text("junk")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "index").write_text("git")
+    after = take_snapshot([tmp_path / "a.md", tmp_path, config])
+    names = [p.name for p in changed_paths(before, after)]
+    assert names == ["a.md", "b.md", "gone.md", "site.yaml"]
+    assert changed_paths(after, take_snapshot([tmp_path / "a.md", tmp_path, config])) == []
+
+
+# --- a real server around a fake site ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeReport:
+    pages: int
+    warnings: tuple[Warn, ...] = ()
+
+
+@dataclass
+class FakeSite:
+    """Builds a three-page site whose paper page shows the text of ``watched/x.txt``."""
+
+    watched: Path
+    base_path: str = "/repo/"
+    fail: SiteError | None = None  # raised by the build
+    config_fail: SiteError | None = None  # raised while planning, like a bad site.yaml
+    builds: int = 0
+    origins: list[str] = field(default_factory=list)
+
+    @property
+    def fallback_watch(self) -> tuple[Path, ...]:
+        return (self.watched,)
+
+    def plan(self, origin: str, output_dir: Path) -> Plan:
+        self.origins.append(origin)
+        if self.config_fail is not None:
+            raise self.config_fail
+        return Plan(self.base_path, (self.watched,), lambda: self._run(output_dir))
+
+    def _run(self, output_dir: Path) -> FakeReport:
+        self.builds += 1
+        if self.fail is not None:
+            raise self.fail
+        text = (self.watched / "x.txt").read_text()
+        pages = {
+            "index.html": "<!doctype html><html><head><title>Home</title></head><body>home</body>",
+            "papers/x/index.html": f"<html><HEAD></HEAD><body><p>{text}</p></body></html>",
+            "404.html": "<html><head></head><body>Our own 404 page</body></html>",
+            "static/style.css": "body { color: red }",
+        }
+        # Build aside, then swap, like the real build.
+        staging = output_dir.with_name("staging")
+        for rel, content in pages.items():
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_text(content)
+        old = output_dir.with_name("old")
+        if output_dir.exists():
+            output_dir.rename(old)
+        staging.rename(output_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        return FakeReport(pages=len(pages))
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+def fetch(url: str, method: str = "GET") -> Response:
+    """One request, redirects not followed."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    try:
+        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""))
+        resp = conn.getresponse()
+        return Response(resp.status, resp.headers, resp.read())
+    finally:
+        conn.close()
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
+def shows(url: str, text: str, *, banner: bool) -> bool:
+    """Whether the page has ``text`` and the error banner or not. The new page is on disk a moment
+    before the server drops the banner (and only then reloads browsers), so tests wait for both."""
+    body = fetch(url).text
+    return text in body and ("site-builder-errors" in body) == banner
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FakeSite:
+    watched = tmp_path / "src"
+    watched.mkdir()
+    (watched / "x.txt").write_text("first text")
+    return FakeSite(watched)
+
+
+@contextmanager
+def running(site: object, port: int = 0, **kwargs: object) -> Iterator[tuple[DevServer, list[str]]]:
+    said: list[str] = []
+    options: dict[str, object] = {"poll_interval": 0.05, "debounce": 0.1, **kwargs}
+    server = DevServer(
+        site,  # type: ignore[arg-type]
+        port=port,
+        say=said.append,
+        shout=said.append,
+        **options,  # type: ignore[arg-type]
+    )
+    server.start()
+    try:
+        yield server, said
+    finally:
+        server.stop()
+
+
+def test_serves_the_site_under_its_base_path(fake: FakeSite) -> None:
+    with running(fake) as (server, said):
+        origin = f"http://127.0.0.1:{server.port}"
+        assert server.url == origin + "/repo/"
+        assert said[-1] == f"Serving {origin}/repo/ (Ctrl-C to stop)"
+        assert fake.origins == [origin]  # the build was told the preview's own URL
+
+        root = fetch(origin + "/")
+        assert (root.status, root.headers["Location"]) == (302, "/repo/")
+        bare = fetch(origin + "/repo/papers/x?q=1")
+        assert (bare.status, bare.headers["Location"]) == (302, "/repo/papers/x/?q=1")
+
+        page = fetch(origin + "/repo/papers/x/")
+        assert page.status == 200
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert page.headers["Cache-Control"] == "no-store"
+        assert "<p>first text</p>" in page.text
+        assert '<script src="/livereload.js?port=' in page.text
+        assert page.text.index("livereload.js") < page.text.index("</HEAD>")
+        assert "site-builder-errors" not in page.text
+
+        head = fetch(origin + "/repo/papers/x/", method="HEAD")
+        assert (head.status, head.body) == (200, b"")
+        assert int(head.headers["Content-Length"]) == len(page.body)
+
+        css = fetch(origin + "/repo/static/style.css")
+        assert (css.status, css.body) == (200, b"body { color: red }")
+        assert css.headers["Content-Type"].startswith("text/css")
+
+        for missing in ("/repo/papers/nope/", "/papers/x/", "/favicon.ico"):
+            lost = fetch(origin + missing)
+            assert lost.status == 404, missing
+            assert "Our own 404 page" in lost.text
+            assert "livereload.js" in lost.text
+
+        client = fetch(origin + "/livereload.js")
+        assert client.status == 200 and b"LiveReload" in client.body
+
+
+def test_busy_port_serves_on_the_next_and_prints_the_url_used(fake: FakeSite) -> None:
+    with busy_port() as busy, running(fake, port=busy) as (server, said):
+        assert said[0] == f"port {busy} is in use; trying {busy + 1}"
+        assert server.port > busy
+        assert said[-1] == f"Serving http://127.0.0.1:{server.port}/repo/ (Ctrl-C to stop)"
+        assert fetch(server.url).status == 200
+
+
+def test_rebuilds_on_change_and_shows_errors_over_the_last_good_build(fake: FakeSite) -> None:
+    with running(fake) as (server, said):
+        page_url = server.url + "papers/x/"
+        (fake.watched / "x.txt").write_text("second text")
+        wait_for(lambda: "second text" in fetch(page_url).text, "the rebuilt page")
+        # The page changes at the swap, a moment before the build's line is printed.
+        wait_for(lambda: said[-1].startswith("Rebuilt 4 pages in "), "the rebuild line")
+        assert said[-1].endswith("x.txt changed)")
+
+        fake.fail = ErrorList(
+            [
+                ContentError("title must be text, got <b>a list</b>", "content/papers/a.md", 2),
+                ContentError("date is not a date", "content/papers/b.md", 3),
+            ]
+        )
+        (fake.watched / "x.txt").write_text("broken text")
+        wait_for(lambda: "site-builder-errors" in fetch(page_url).text, "the error banner")
+        page = fetch(page_url)
+        assert page.status == 200
+        assert "second text" in page.text  # the last good build, underneath
+        assert (
+            "content/papers/a.md:2: title must be text, got &lt;b&gt;a list&lt;/b&gt;" in page.text
+        )
+        assert "content/papers/b.md:3: date is not a date" in page.text
+        assert "<b>a list</b>" not in page.text
+        assert "site-builder-errors" in fetch(server.url + "nope/").text  # on 404 pages too
+        assert "site-builder-errors" not in fetch(server.url + "static/style.css").text
+        printed = "\n".join(said).splitlines()  # the terminal gets plain path:line: lines
+        assert "content/papers/a.md:2: title must be text, got <b>a list</b>" in printed
+        assert "content/papers/b.md:3: date is not a date" in printed
+        assert printed[-1] == "The errors are shown in the browser; serving the last good build."
+
+        fake.fail = None
+        (fake.watched / "x.txt").write_text("fixed text")
+        wait_for(lambda: shows(page_url, "fixed text", banner=False), "the fixed page")
+
+
+def test_first_build_failure_still_serves_the_errors_and_recovers(fake: FakeSite) -> None:
+    fake.config_fail = SiteError("theme 'nope' not found", "site.yaml", 4)
+    with running(fake) as (server, said):
+        assert "site.yaml:4: theme 'nope' not found" in said
+        assert said[-1].startswith("Serving http://127.0.0.1:")
+        page = fetch(server.url)
+        assert page.status == 500
+        assert "site.yaml:4: theme &#x27;nope&#x27; not found" in page.text
+        assert "nothing has been built yet" in page.text
+        assert "livereload.js" in page.text  # so the fix shows up by itself
+
+        fake.config_fail = None
+        (fake.watched / "x.txt").write_text("now it builds")
+        # Without a config the base path was unknown, so '/'; now it is the site's own.
+        wait_for(lambda: server.url.endswith("/repo/"), "the base path from the config")
+        assert said[-2] == f"The base path is now /repo/: {server.url}"
+        paper_url = server.url + "papers/x/"
+        wait_for(lambda: shows(paper_url, "now it builds", banner=False), "the first good build")
+        assert fetch(paper_url).status == 200
+        assert fetch(server.url.replace("/repo/", "/")).headers["Location"] == "/repo/"
+
+
+def test_a_burst_of_changes_is_one_rebuild(fake: FakeSite) -> None:
+    with running(fake, debounce=0.3) as (_server, said):
+        assert fake.builds == 1
+        for i in range(5):  # an editor save: several writes in quick succession
+            (fake.watched / f"part{i}.txt").write_text(str(i))
+            time.sleep(0.02)
+        wait_for(lambda: fake.builds == 2, "the rebuild")
+        time.sleep(0.6)
+        assert fake.builds == 2
+        wait_for(lambda: said[-1].endswith("part0.txt and 4 more changed)"), "the rebuild line")
+
+
+def test_stop_removes_the_temp_folder(fake: FakeSite) -> None:
+    with running(fake) as (server, _said):
+        temp = server.output_dir.parent
+        assert (server.output_dir / "index.html").is_file()
+    assert not temp.exists()
+    with pytest.raises(OSError):
+        fetch(server.url)
+
+
+# --- the reload websocket ---------------------------------------------------------------------
+
+
+def served_build(url: str) -> int:
+    match = re.search(r"snipver=(\d+)", fetch(url).text)
+    assert match, "page has no livereload snippet"
+    return int(match.group(1))
+
+
+async def talk(port: int, snipver: int, then: Callable[[], None] | None = None) -> list[dict]:
+    """Connect like livereload.js, say hello, run ``then``; return what the server sent."""
+    conn = await asyncio.wait_for(websocket_connect(f"ws://127.0.0.1:{port}/livereload"), 5)
+    try:
+        hello = {"command": "hello", "protocols": [LIVERELOAD_PROTOCOL], "snipver": snipver}
+        await conn.write_message(json.dumps(hello))
+        got = [json.loads(await asyncio.wait_for(conn.read_message(), 5))]
+        if then is not None:
+            then()
+        with suppress(TimeoutError):  # nothing more to say is a valid answer too
+            got.append(json.loads(await asyncio.wait_for(conn.read_message(), 5)))
+        return got
+    finally:
+        conn.close()
+
+
+def test_a_page_from_an_older_build_is_reloaded_on_connect(fake: FakeSite) -> None:
+    with running(fake) as (server, _said):
+        current = served_build(server.url)
+        got = asyncio.run(talk(server.port, current - 1))
+        assert got[0]["command"] == "hello"
+        assert LIVERELOAD_PROTOCOL in got[0]["protocols"]
+        assert got[1] == {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+
+
+def test_every_rebuild_reloads_connected_pages(fake: FakeSite) -> None:
+    def edit() -> None:
+        (fake.watched / "x.txt").write_text("edited")
+
+    with running(fake) as (server, _said):
+        current = served_build(server.url)
+        got = asyncio.run(talk(server.port, current, then=edit))
+        assert [m["command"] for m in got] == ["hello", "reload"]
+        assert served_build(server.url) == current + 1
+
+
+def test_reloads_again_right_after_a_reload(fake: FakeSite) -> None:
+    """livereload drops changes within 3 s of a reload (DEFAULT_RELOAD_TIME); we don't."""
+
+    def edit(text: str) -> Callable[[], None]:
+        return lambda: (fake.watched / "x.txt").write_text(text)
+
+    with running(fake) as (server, _said):
+        started = time.monotonic()
+        first = asyncio.run(talk(server.port, served_build(server.url), then=edit("one")))
+        second = asyncio.run(talk(server.port, served_build(server.url), then=edit("two")))
+        assert first[-1]["command"] == second[-1]["command"] == "reload"
+        assert time.monotonic() - started < 3
+        assert "two" in fetch(server.url + "papers/x/").text
+
+
+# --- the real build, end to end ---------------------------------------------------------------
+
+
+PAPER = "---\ntitle: A paper\ndate: 2026-03-11\n---\nAbstract text.\n"
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "content" / "papers").mkdir(parents=True)
+    (site / "content" / "papers" / "a.md").write_text(PAPER)
+    (site / "site.yaml").write_text("title: Tiny\nbase_url: https://user.github.io/repo/\n")
+    return site
+
+
+def test_end_to_end_with_the_real_build(tiny_site: Path) -> None:
+    paper = tiny_site / "content" / "papers" / "a.md"
+    with running(SiteBuild(tiny_site), display_root=tiny_site) as (server, said):
+        assert server.url == f"http://127.0.0.1:{server.port}/repo/"
+        page_url = server.url + "papers/a/"
+        page = fetch(page_url)
+        assert page.status == 200
+        assert "Abstract text." in page.text
+        assert "/livereload.js?port=" in page.text
+        assert "user.github.io" not in page.text  # absolute URLs point at the preview
+        assert fetch(server.url + "no/such/page/").status == 404
+
+        paper.write_text(PAPER.replace("Abstract text.", "Changed abstract."))
+        wait_for(lambda: "Changed abstract." in fetch(page_url).text, "the edited abstract")
+        wait_for(lambda: said[-1].endswith("(content/papers/a.md changed)"), "the rebuild line")
+
+        paper.write_text("---\ntitle: [A paper\ndate: 2026-03-11\n---\nBroken.\n")
+        wait_for(lambda: "site-builder-errors" in fetch(page_url).text, "the error banner")
+        page = fetch(page_url)
+        banner = page.text[page.text.index("site-builder-errors") :]
+        assert "a.md" in banner[: banner.index("</div>")]
+        assert "Changed abstract." in page.text  # the last good build is still served
+        printed = "\n".join(said).splitlines()
+        assert any(re.match(r"content/papers/a\.md:\d+: ", line) for line in printed)
+
+        paper.write_text(PAPER.replace("Abstract text.", "Fixed abstract."))
+        wait_for(lambda: shows(page_url, "Fixed abstract.", banner=False), "the fixed page")
+    assert not (tiny_site / "output").exists()  # never the user's output/
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
+def test_ctrl_c_stops_cleanly_and_removes_the_temp_folder(tiny_site: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    port = find_free_port("127.0.0.1", 0)
+    script = "import sys; from pathlib import Path; from site_builder.serve import serve; "
+    script += "sys.exit(serve(Path(sys.argv[1]), port=int(sys.argv[2])))"
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(tiny_site), str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        out = ""
+        deadline = time.monotonic() + 30
+        while "Serving" not in out:
+            assert time.monotonic() < deadline, f"server did not start: {out!r}"
+            ready, _, _ = select.select([proc.stdout], [], [], 1)
+            if ready:
+                out += proc.stdout.readline()
+            assert proc.poll() is None, f"server exited: {out!r}"
+        assert f"Serving http://127.0.0.1:{port}/repo/ (Ctrl-C to stop)" in out
+        assert len(list(temp.iterdir())) == 1
+        assert fetch(f"http://127.0.0.1:{port}/repo/papers/a/").status == 200
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+        assert proc.stderr is not None
+        assert "Traceback" not in proc.stderr.read()
+        assert list(temp.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(_chromium() is None, reason="needs Chromium")
+def test_browser_reloads_by_itself(tiny_site: Path) -> None:
+    """The livereload.js client, in a real browser, reloads on edits and shows the banner."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    paper = tiny_site / "content" / "papers" / "a.md"
+    with running(SiteBuild(tiny_site)) as (server, _said), sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_chromium())
+        try:
+            page = browser.new_page()
+            page.goto(server.url + "papers/a/")
+            page.wait_for_function("window.LiveReload !== undefined", timeout=10_000)
+            page.evaluate("window.notReloaded = true")
+            paper.write_text(PAPER.replace("Abstract text.", "Seen without a click."))
+            page.wait_for_function(
+                "document.body.innerText.includes('Seen without a click.')", timeout=10_000
+            )
+            assert page.evaluate("window.notReloaded === undefined")
+            paper.write_text("---\ntitle: [A paper\n---\n")
+            page.wait_for_selector("#site-builder-errors", timeout=10_000)
+            assert "a.md" in page.inner_text("#site-builder-errors")
+        finally:
+            browser.close()
