@@ -81,10 +81,22 @@ class _Safe(markdown.Extension):
         md.treeprocessors.register(_Linkify(md), "linkify", 5)
 
 
+class MarkdownRenderer:
+    """Renders many abstracts with one Markdown instance (setting one up costs more than
+    converting a typical abstract). Not thread-safe: one per build or per worker."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=[_Safe(), "sane_lists"], output_format="html")
+
+    def __call__(self, text: str) -> str:
+        """Markdown to sanitised HTML. Raw HTML in the source is escaped so it reads as written."""
+        self._md.reset()
+        return sanitise(self._md.convert(text))
+
+
 def render_markdown(text: str) -> str:
-    """Markdown to sanitised HTML. Raw HTML in the source is escaped so it reads as written."""
-    md = markdown.Markdown(extensions=[_Safe(), "sane_lists"], output_format="html")
-    return sanitise(md.convert(text))
+    """One abstract to safe HTML; for many, keep a MarkdownRenderer."""
+    return MarkdownRenderer()(text)
 
 
 def sanitise(html: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import urls
-from .markup import plain_text, render_markdown
+from .markup import MarkdownRenderer, plain_text
 from .model import LINK_KINDS, Paper, Site, Topic
 
 LINK_LABELS = {
@@ -122,7 +122,9 @@ def paper_view(
     u: urls.Urls,
     newer: Paper | None = None,
     older: Paper | None = None,
+    render_markdown: MarkdownRenderer | None = None,
 ) -> PaperView:
+    render_markdown = render_markdown or MarkdownRenderer()
     order = {kind: i for i, kind in enumerate(LINK_KINDS)}
     links = sorted(paper.links, key=lambda link: order.get(link.kind, len(order)))
     arxiv_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
@@ -162,6 +164,7 @@ def paper_views(site: Site, u: urls.Urls) -> dict[str, PaperView]:
     """A view for every paper, keyed by slug, with its newer/older neighbours linked."""
     topic_slugs = {t.name: t.slug for t in site.topics}
     papers = site.papers
+    render_markdown = MarkdownRenderer()
     return {
         p.slug: paper_view(
             p,
@@ -169,6 +172,7 @@ def paper_views(site: Site, u: urls.Urls) -> dict[str, PaperView]:
             u,
             newer=papers[i - 1] if i > 0 else None,
             older=papers[i + 1] if i + 1 < len(papers) else None,
+            render_markdown=render_markdown,
         )
         for i, p in enumerate(papers)
     }
