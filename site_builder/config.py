@@ -29,6 +29,15 @@ _SCHEMA: dict[str, tuple[type, object, str]] = {
     "output_dir": (str, "output", "where the built site goes"),
     "templates_dir": (str, "templates", "your template overrides"),
     "static_dir": (str, "static", "your own static files, copied to the output as they are"),
+    # Reader features: all on by default, each can be switched off.
+    "search": (bool, True, "full-text search (Pagefind) with a search box on every page"),
+    "related": (bool, True, "the most similar papers on each paper page"),
+    "related_count": (int, 5, "how many related papers a paper page shows"),
+    "feeds": (bool, True, "Atom feeds for the site and for each topic"),
+    "citations": (bool, True, "BibTeX for each paper and topic"),
+    "math": (bool, True, "render $...$ and $$...$$ as MathML at build time"),
+    "daily_pages": (bool, True, "a page per day listing that day's papers"),
+    "saved_list": (bool, True, "a 'save' toggle and a Saved page, kept in the browser"),
 }
 
 
@@ -56,6 +65,14 @@ class Config:
     templates_dir: Path
     static_dir: Path
     theme_dir: Path  # the folder of the theme in use
+    search: bool = True
+    related: bool = True
+    related_count: int = 5
+    feeds: bool = True
+    citations: bool = True
+    math: bool = True
+    daily_pages: bool = True
+    saved_list: bool = True
 
     @property
     def papers_dir(self) -> Path:
@@ -165,6 +182,9 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         kind, default, _help = _SCHEMA[key]
         if value is None:
             value = default
+        if kind is bool and not isinstance(value, bool):
+            errors.append(ConfigError(f"{key} must be true or false, got {value!r}", *at(key)))
+            continue
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             errors.append(ConfigError(f"{key} must be a whole number, got {value!r}", *at(key)))
             continue
@@ -218,6 +238,7 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
     checks = {
         "papers_per_page": lambda: in_range("papers_per_page", 1, 10_000),
         "max_topics": lambda: in_range("max_topics", 1, 10),
+        "related_count": lambda: in_range("related_count", 0, 50),
         "year": lambda: in_range("year", 1900, 2999, zero_ok=True),
         "base": lambda: normalise_base_url(str(get("base_url")), *at("base_url")),
         "content_dir": lambda: site_path("content_dir"),
@@ -259,4 +280,12 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         templates_dir=checked["templates_dir"],  # type: ignore[arg-type]
         static_dir=checked["static_dir"],  # type: ignore[arg-type]
         theme_dir=checked["theme_dir"],  # type: ignore[arg-type]
+        search=bool(get("search")),
+        related=bool(get("related")),
+        related_count=checked["related_count"],  # type: ignore[arg-type]
+        feeds=bool(get("feeds")),
+        citations=bool(get("citations")),
+        math=bool(get("math")),
+        daily_pages=bool(get("daily_pages")),
+        saved_list=bool(get("saved_list")),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,8 @@ class Topic:
 class Site:
     papers: tuple[Paper, ...]  # newest first
     topics: tuple[Topic, ...] = field(default=())  # taxonomy order, then extra topics by name
+    # paper slug -> slugs of its most similar papers, most similar first (enrich/related.py)
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def paper(self, slug: str) -> Paper:
         for p in self.papers:

@@ -8,6 +8,7 @@ A template that overrides another can still extend it by a prefixed name:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from .views import (
     PageUrl,
     PaperView,
     SiteView,
+    TopicView,
     pager,
     paper_views,
     topic_view,
@@ -91,6 +93,19 @@ class Renderer:
             base_url=config.base_url,
         )
 
+    @functools.cached_property
+    def paper_views(self) -> dict[str, PaperView]:
+        """Every paper's view, by slug; built once and shared by all outputs."""
+        return paper_views(self.site, self.urls)
+
+    @functools.cached_property
+    def topic_views(self) -> dict[str, TopicView]:
+        return {t.slug: topic_view(t, self.urls) for t in self.site.topics}
+
+    def render(self, template: str, rel_url: str, **context: Any) -> Page:
+        """One HTML page at a site-relative URL, as (path inside output/, bytes)."""
+        return self._render(template, rel_url, **context)
+
     def _render(self, template: str, rel_url: str, **context: Any) -> Page:
         try:
             html = self.env.get_template(template).render(
@@ -108,26 +123,35 @@ class Renderer:
         return urls.output_file(rel_url), html.encode("utf-8")
 
     def pages(self) -> Iterator[Page]:
+        """The core pages, then whatever each enabled feature adds (site_builder/outputs/)."""
+        from .outputs import producers
+
+        yield from self.core_pages()
+        for produce in producers(self.config):
+            yield from produce(self)
+
+    def core_pages(self) -> Iterator[Page]:
         site = self.site
-        views = paper_views(site, self.urls)
+        views = self.paper_views
         ordered = [views[p.slug] for p in site.papers]
-        yield from self._listing(ordered, PageUrl(), "index.html", heading=None)
+        yield from self.listing(ordered, PageUrl(), "index.html", topic=None)
         for view in ordered:
             yield self._render("paper.html", urls.paper(view.slug), paper=view)
-        topics = [topic_view(t, self.urls) for t in site.topics]
+        topics = [self.topic_views[t.slug] for t in site.topics]
         yield self._render("topics.html", urls.topics_index(), topics=topics)
         for topic, tv in zip(site.topics, topics, strict=True):
             members = [views[s] for s in topic.paper_slugs]
-            yield from self._listing(members, PageUrl(topic.slug), "topic.html", heading=tv)
+            yield from self.listing(members, PageUrl(topic.slug), "topic.html", topic=tv)
         yield self._render("404.html", "404.html")
 
-    def _listing(
+    def listing(
         self,
         papers: list[PaperView],
         page_url: Callable[[int], str],
         template: str,
-        heading: Any,
+        **context: Any,
     ) -> Iterator[Page]:
+        """A paginated listing of papers (home, topic, day...): one page per papers_per_page."""
         per_page = self.config.papers_per_page
         total = max(1, math.ceil(len(papers) / per_page))
         for n in range(1, total + 1):
@@ -136,7 +160,7 @@ class Renderer:
                 template,
                 page_url(n),
                 papers=chunk,
-                pager=pager(n, total, page_url, self.urls),  # type: ignore[arg-type]
-                topic=heading,
+                pager=pager(n, total, page_url, self.urls),
                 total_papers=len(papers),
+                **context,
             )

@@ -7,6 +7,7 @@ to know how slugs or base paths are built.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -178,7 +179,7 @@ def paper_views(site: Site, u: urls.Urls) -> dict[str, PaperView]:
     }
 
 
-def pager(number: int, total: int, page_url: PageUrl, u: urls.Urls) -> Pager:
+def pager(number: int, total: int, page_url: Callable[[int], str], u: urls.Urls) -> Pager:
     return Pager(
         number=number,
         total=total,

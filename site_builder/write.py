@@ -9,7 +9,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,8 +89,17 @@ def _target(staging: Path, rel: str) -> Path:
     return target
 
 
-def write_site(output_dir: Path, pages: Iterable[tuple[str, bytes]], assets: Assets) -> int:
-    """Write pages and assets, then replace output_dir in one step. Returns files written."""
+def write_site(
+    output_dir: Path,
+    pages: Iterable[tuple[str, bytes]],
+    assets: Assets,
+    finalize: Callable[[Path], None] | None = None,
+) -> int:
+    """Write pages and assets, then replace output_dir in one step. Returns files written.
+
+    ``finalize`` runs on the finished staging folder before the swap (e.g. a search indexer);
+    if it raises, the previous output stays.
+    """
     _check_replaceable(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.building-", dir=output_dir.parent))
@@ -113,6 +122,8 @@ def write_site(output_dir: Path, pages: Iterable[tuple[str, bytes]], assets: Ass
             count += 1
         (staging / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve as is, no Jekyll
         (staging / MARKER).write_text("Built by site-builder; replaced on every build.\n")
+        if finalize is not None:
+            finalize(staging)
         os.chmod(staging, 0o755)
         _swap(staging, output_dir)
     except BaseException:
