@@ -12,11 +12,9 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing the pack
     sys.path.insert(0, str(ROOT))
 
 # One day of a real daily-papers digest: 51 papers under a single "Mar 11" date line.
-REAL_DUMP = Path("/work/shared/data/daily-papers.txt")
+REAL_DUMP = ROOT / "data" / "daily-papers.txt"
 
 
 @pytest.fixture
 def real_dump() -> Path:
-    if not REAL_DUMP.is_file():
-        pytest.skip(f"{REAL_DUMP} is not available")
     return REAL_DUMP
