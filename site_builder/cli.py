@@ -54,6 +54,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to try first (default: 8000)")
     serve.add_argument("--base-url", help="serve under this URL's path, as published")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
+
+    new = sub.add_parser("new", help="start a new site in DIR, ready to publish on GitHub Pages")
+    new.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder ('.' works)")
+    new.add_argument("--title", help="the site's title (default: from the folder name)")
+    new.add_argument(
+        "--from",
+        dest="spec",
+        metavar="SPEC",
+        help="the site-builder the Pages workflow installs: a pip requirement or a git URL",
+    )
+
+    check = sub.add_parser("check", help="check the built site: links, ids, alt text, feeds")
+    check.add_argument("--base-url", help="the URL it was built for (overrides site.yaml)")
+    check.add_argument("--output", type=Path, metavar="DIR", help="check here, not output/")
     return parser
 
 
@@ -123,10 +137,41 @@ def _serve(args: argparse.Namespace) -> int:
     )
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .new import create_site, next_steps
+
+    created = create_site(args.folder, title=args.title, spec=args.spec)
+    print(next_steps(created))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check_site
+    from .config import load_config
+
+    overrides: dict[str, object] = {}
+    if args.base_url is not None:
+        overrides["base_url"] = args.base_url
+    if args.output is not None:
+        overrides["output_dir"] = str(args.output.resolve())
+    config = load_config(args.site, overrides)
+    if not (config.output_dir / "index.html").is_file():
+        print(
+            f"error: no built site in {config.output_dir}; run site-builder build first",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
+    report = check_site(config.output_dir, config.base_path, config.base_url)
+    for problem in report.problems:
+        print(problem)
+    print(f"check {config.output_dir}: {report.summary()}")
+    return EXIT_OK if report.ok else EXIT_ERRORS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)  # exits with 2 on usage errors
-    commands = {"ingest": _ingest, "build": _build, "serve": _serve}
+    commands = {"ingest": _ingest, "build": _build, "serve": _serve, "new": _new, "check": _check}
     try:
         return commands[args.command](args)
     except SiteError as exc:

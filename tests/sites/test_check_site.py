@@ -1,0 +1,31 @@
+"""`site-builder check` on real builds: this repository's site passes, at / and under /repo/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, run_cli
+
+
+@pytest.mark.parametrize("base_url", ["", "https://u.github.io/repo"], ids=["root", "sub-path"])
+def test_bundled_site_passes_check(tmp_path: Path, base_url: str, capsys) -> None:
+    out = tmp_path / "out"
+    build = ["--site", str(REPO), "build", "--output", str(out), "--base-url", base_url]
+    assert run_cli(*build) == 0
+    capsys.readouterr()
+    check = ["--site", str(REPO), "check", "--output", str(out), "--base-url", base_url]
+    assert run_cli(*check) == 0, capsys.readouterr().out
+    summary = capsys.readouterr().out.strip()
+    assert "no problems in" in summary and "internal links" in summary
+
+
+def test_check_catches_a_site_built_for_another_path(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert run_cli("--site", str(REPO), "build", "--output", str(out)) == 0
+    capsys.readouterr()
+    check = ["--site", str(REPO), "check", "--output", str(out)]
+    assert run_cli(*check, "--base-url", "https://u.github.io/repo/") == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert any("is outside the site's base path /repo/" in line for line in lines)
