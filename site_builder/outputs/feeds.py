@@ -22,7 +22,8 @@ from xml.etree import ElementTree as ET
 from .. import urls
 from ..config import Config
 from ..views import PaperView
-from .meta import has_site_url
+from ..markup import plain_text
+from .meta import DESCRIPTION_LIMIT, has_site_url, html_to_text
 
 if TYPE_CHECKING:
     from ..render import Renderer
@@ -124,13 +125,14 @@ def feed_xml(info: FeedInfo, entries: Sequence[Entry]) -> bytes:
 
 
 def entry(paper: PaperView, host: str) -> Entry:
+    text = html_to_text(str(paper.abstract_html))
     return Entry(
         id=entry_id(host, paper),
         title=paper.title,
         url=paper.permalink,
         date_iso=paper.date_iso,
         authors=paper.authors,
-        summary=paper.summary,
+        summary=plain_text(text, DESCRIPTION_LIMIT),
         content_html=str(paper.abstract_html),
         categories=tuple((t.slug, t.name) for t in paper.topics),
     )

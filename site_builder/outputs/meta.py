@@ -17,7 +17,11 @@ import nh3
 from .. import urls
 from ..config import Config
 from ..errors import Warn
+from ..markup import plain_text
 from ..views import PaperView
+
+
+DESCRIPTION_LIMIT = 300  # characters; as long as the cards' summaries
 
 
 def has_site_url(config: Config) -> bool:
@@ -62,7 +66,8 @@ class PaperMeta:
 
     citation: tuple[tuple[str, str], ...]  # (meta name, content), in Scholar's usual order
     json_ld: dict[str, Any]  # a schema.org ScholarlyArticle, serialised with |tojson
-    abstract_text: str
+    abstract_text: str  # the rendered abstract as plain text (no Markdown marks)
+    description: str  # the same, cut for og:description and feed summaries
 
 
 def pdf_url(paper: PaperView) -> str | None:
@@ -109,7 +114,12 @@ def paper_meta(config: Config, paper: PaperView) -> PaperMeta:
     same_as = [u for u in (paper.arxiv_url, paper.doi_url) if u]
     if same_as:
         article["sameAs"] = same_as
-    return PaperMeta(citation=tuple(citation), json_ld=article, abstract_text=abstract)
+    return PaperMeta(
+        citation=tuple(citation),
+        json_ld=article,
+        abstract_text=abstract,
+        description=plain_text(abstract, DESCRIPTION_LIMIT),
+    )
 
 
 def template_globals(config: Config, u: urls.Urls) -> dict[str, Callable[..., Any]]:
