@@ -21,8 +21,8 @@ from xml.etree import ElementTree as ET
 
 from .. import urls
 from ..config import Config
-from ..views import PaperView
 from ..markup import plain_text
+from ..views import PaperView
 from .meta import DESCRIPTION_LIMIT, has_site_url, html_to_text
 
 if TYPE_CHECKING:

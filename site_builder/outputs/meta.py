@@ -20,7 +20,6 @@ from ..errors import Warn
 from ..markup import plain_text
 from ..views import PaperView
 
-
 DESCRIPTION_LIMIT = 300  # characters; as long as the cards' summaries
 
 

@@ -30,7 +30,7 @@ def small_site() -> Site:
             date=dt.date(2024, month, day),
             abstract="x",
             topics=("RL",),
-        )  # fmt: skip
+        )
         for i, (day, month) in enumerate(DAYS)
     )
     return Site(
