@@ -44,6 +44,7 @@ class DayLink:
 class DayView:
     date_iso: str
     label: str  # 'Wednesday 11 March 2026'
+    short_label: str  # 'Wednesday 11 March', under a month heading
     url: str
     count: int
     newer: DayLink | None  # the next day that has papers
@@ -72,6 +73,7 @@ def day_views(site: Site, u: urls.Urls) -> list[DayView]:
         DayView(
             date_iso=d.isoformat(),
             label=long_date(d),
+            short_label=long_date(d).rsplit(" ", 1)[0],
             url=u.path(day(d.isoformat())),
             count=counts[d],
             newer=link(i - 1),
