@@ -12,6 +12,7 @@ import pytest
 
 from .conftest import run_cli
 from .sitecheck import broken_links, html_pages, soup
+from .test_hostile import HOSTILE
 from .test_seed_site import papers_of
 
 BASE = "https://user.github.io/repo/"
@@ -147,3 +148,23 @@ def test_without_base_url_there_are_no_feeds_sitemap_or_absolute_urls(seed_site,
         for tag in doc.head.find_all("link"):  # stylesheets only, base-absolute
             assert not urlsplit(tag["href"]).netloc, (page, tag)
     assert broken_links(out, "/") == []
+
+
+def test_hostile_content_gives_valid_feeds_and_inert_metadata(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    assert run_cli("--site", str(site), "ingest", str(HOSTILE), "--year", "2026", "-q") == 0
+    out = tmp_path / "out"
+    assert run_cli("--site", str(site), "build", "--base-url", BASE, "--output", str(out)) == 0
+    titles = set()
+    for feed in [out / "feed.xml", *(out / "topics").glob("*/feed.xml")]:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo, feed
+        titles |= {e.title for e in parsed.entries}
+    assert "<script>alert('title')</script> Attention Is All You Need" in titles
+    for page in (out / "papers").glob("*/index.html"):
+        doc = soup(page)
+        (script,) = doc.find_all("script")  # only the JSON-LD block
+        assert script["type"] == "application/ld+json" and "<" not in script.string
+        title = doc.find("meta", attrs={"name": "citation_title"})["content"]
+        assert json.loads(script.string)["headline"] == title == doc.h1.get_text()
