@@ -107,19 +107,19 @@ def feed_xml(info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     _add(author, "name", info.author)
     _add(root, "generator", "site-builder")
     for e in entries:
-        entry = _add(root, "entry")
-        _add(entry, "id", e.id)
-        _add(entry, "title", e.title, type="text")
-        _add(entry, "link", rel="alternate", type="text/html", href=e.url)
-        _add(entry, "published", timestamp(e.date_iso))
-        _add(entry, "updated", timestamp(e.date_iso))
+        item = _add(root, "entry")
+        _add(item, "id", e.id)
+        _add(item, "title", e.title, type="text")
+        _add(item, "link", rel="alternate", type="text/html", href=e.url)
+        _add(item, "published", timestamp(e.date_iso))
+        _add(item, "updated", timestamp(e.date_iso))
         for name in e.authors:
-            _add(_add(entry, "author"), "name", name)
+            _add(_add(item, "author"), "name", name)
         for term, label in e.categories:
-            _add(entry, "category", term=term, label=label, scheme=info.category_scheme)
+            _add(item, "category", term=term, label=label, scheme=info.category_scheme)
         if e.summary:
-            _add(entry, "summary", e.summary, type="text")
-        _add(entry, "content", e.content_html, type="html")
+            _add(item, "summary", e.summary, type="text")
+        _add(item, "content", e.content_html, type="html")
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
