@@ -10,6 +10,7 @@ from .config import Config, builtin_themes_dir
 from .enrich import topics
 from .errors import ErrorList, SiteError, Warn, raise_collected
 from .load import load_papers
+from .outputs import config_warnings, site_files
 from .render import Renderer
 from .taxonomy import load_taxonomy
 from .write import collect_assets, write_site
@@ -34,6 +35,7 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
         warnings += (
             Warn("no papers yet; add some with 'site-builder ingest FILE'", config.papers_dir),
         )
+    warnings += config_warnings(config)
     if strict and warnings:
         raise ErrorList(w.as_error() for w in warnings)
     taxonomy = load_taxonomy(config.topics_file)
@@ -41,6 +43,7 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
     assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
     renderer = Renderer(config, site, assets.urls)
     pages = list(renderer.pages())  # render everything before touching output/
+    pages += site_files(renderer, pages)  # sitemap.xml, robots.txt: need every page
     _check_unique(pages)
     files = write_site(config.output_dir, pages, assets)
     return BuildReport(

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from . import urls
+from . import outputs, urls
 from .config import Config, builtin_themes_dir
 from .errors import ThemeError
 from .model import Site
@@ -72,6 +72,7 @@ def make_environment(config: Config, asset_urls: dict[str, str]) -> jinja2.Envir
         return u.path(asset_urls[name])
 
     env.globals.update(url=u.path, absolute_url=u.absolute, asset=asset)
+    env.globals.update(outputs.template_globals(config, u))  # feed, day and meta links
     return env
 
 

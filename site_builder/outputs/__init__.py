@@ -6,9 +6,16 @@ Each producer takes the build's Renderer (config, site, views, templates) and yi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
+from .. import urls
 from ..config import Config
+from ..errors import Warn
+from . import daily, feeds, meta, sitemap
+
+if TYPE_CHECKING:
+    from ..render import Renderer
 
 Page = tuple[str, bytes]
 Producer = Callable[..., Iterator[Page]]  # called with the Renderer
@@ -17,4 +24,27 @@ Producer = Callable[..., Iterator[Page]]  # called with the Renderer
 def producers(config: Config) -> list[Producer]:
     """The producers of the enabled features, in a fixed order."""
     chosen: list[Producer] = []
+    if config.feeds:
+        chosen.append(feeds.produce)
+    if config.daily_pages:
+        chosen.append(daily.produce)
     return chosen
+
+
+def template_globals(config: Config, u: urls.Urls) -> dict[str, Any]:
+    """Helpers templates call to link to feature outputs (None when the feature is off)."""
+    return {
+        **meta.template_globals(config, u),
+        **feeds.template_globals(config, u),
+        **daily.template_globals(config, u),
+    }
+
+
+def site_files(renderer: Renderer, pages: Sequence[Page]) -> list[Page]:
+    """Files made from the finished list of pages (sitemap.xml, robots.txt)."""
+    return list(sitemap.produce(renderer, pages))
+
+
+def config_warnings(config: Config) -> tuple[Warn, ...]:
+    """Settings that leave features out of the site (e.g. no base_url: no feeds)."""
+    return meta.base_url_warnings(config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -47,10 +48,17 @@ def test_no_script_event_handler_or_javascript_url_in_any_page(hostile_site) -> 
     _site, out = hostile_site
     for page in html_pages(out):
         doc = soup(page)
-        # Scripts only as the site's own files (theme.js...), never inline code from content.
+        # JSON-LD is a data block that browsers never run; it must still parse as JSON.
+        for data in doc.find_all("script", type="application/ld+json"):
+            json.loads(data.string)
+            data.decompose()
+        # Other scripts only as the site's own files (theme.js...), never inline code.
         for script in doc.find_all("script"):
             assert script.get("src", "").startswith("/repo/"), (page, script)
-        # Where content is shown, no active or embedded element at all.
+            assert not script.get_text(strip=True), (page, script)
+        assert doc.find_all(["iframe", "object", "embed"]) == [], page
+        # Where content is shown, no active or embedded element at all (the theme's own
+        # icons elsewhere are fine).
         for shown in doc.select("h1, .card-title, .summary, .abstract, .authors"):
             found = shown.find_all(["script", "iframe", "svg", "img", "object", "embed"])
             assert found == [], (page, found)

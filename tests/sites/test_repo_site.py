@@ -9,7 +9,9 @@ from .conftest import DUMP, REPO, run_cli
 
 def test_repository_site_builds_all_51_papers(tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
-    assert run_cli("--site", str(REPO), "build", "--strict", "--output", str(out)) == 0
+    # --strict wants a base_url: without one the build warns that feeds and sitemap are left out
+    args = ["build", "--strict", "--base-url", "https://example.github.io/papers/"]
+    assert run_cli("--site", str(REPO), *args, "--output", str(out)) == 0
     assert "built 51 papers" in capsys.readouterr().out
     assert len(list((out / "papers").glob("*/index.html"))) == 51
 
