@@ -353,6 +353,7 @@ class _Summary(HTMLParser):
         self.math_length = 0
         self.annotation = False
         self.done = False
+        self.after_space = True  # spaces at the start or after a space are not counted
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.done:
@@ -383,6 +384,7 @@ class _Summary(HTMLParser):
                 else:
                     self.out.extend(self.math)
                     self.length += self.math_length
+                    self.after_space = False
                 self.math, self.math_length = [], 0
         elif tag in self._INLINE and tag in self.open:
             while self.open:
@@ -405,9 +407,14 @@ class _Summary(HTMLParser):
 
     def _text(self, data: str) -> None:
         data = re.sub(r"\s+", " ", data)
+        if self.after_space:
+            data = data.lstrip(" ")
+        if not data:
+            return
         if self.length + len(data) <= self.limit:
             self.out.append(escape(data, quote=False))
             self.length += len(data)
+            self.after_space = data.endswith(" ")
             return
         room = self.limit - self.length
         cut = data[:room].rsplit(" ", 1)[0] if " " in data[:room] else ""
