@@ -75,6 +75,7 @@ class PaperView:
     topics: tuple[TopicLink, ...]
     links: tuple[LinkView, ...]
     abstract_html: Markup
+    abstract_text: str  # the whole abstract as plain text, math as its TeX source (feeds, meta)
     summary: str  # plain text, cut for meta descriptions (math as its TeX source)
     summary_html: Markup  # the same for cards: inline HTML, math rendered
     arxiv: str | None
@@ -196,6 +197,7 @@ def paper_view(
         topics=topic_links(paper, topic_slugs, u),
         links=tuple(LinkView(link.url, link.kind, LINK_LABELS[link.kind]) for link in links),
         abstract_html=Markup(own.abstract.html),
+        abstract_text=own.abstract.text,
         summary=plain_text(own.abstract.text, SUMMARY_LENGTH),
         summary_html=Markup(summary_html(own.abstract.html, SUMMARY_LENGTH)),
         arxiv=paper.arxiv,

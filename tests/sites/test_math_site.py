@@ -9,6 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.config import load_config
+from site_builder.enrich import topics
+from site_builder.load import load_papers
+from site_builder.taxonomy import load_taxonomy
+from site_builder.urls import Urls
+from site_builder.views import paper_views
+
 from .conftest import run_cli
 from .sitecheck import broken_links, html_pages, soup
 
@@ -70,6 +77,21 @@ def test_title_math_on_the_page_plain_in_title_and_meta(built) -> None:
     assert description.startswith(
         "Softmax attention computes \\mathrm{softmax}(QK^\\top/\\sqrt{d})V"
     )
+
+
+def test_views_give_plain_text_with_math_as_tex(tmp_path: Path) -> None:
+    config = load_config(copy_site(tmp_path))
+    papers, _warnings = load_papers(config)
+    site = topics.assign(papers, load_taxonomy(config.topics_file), config.max_topics)
+    warnings: list = []
+    views = paper_views(site, Urls("/", ""), site_dir=config.site_dir, warnings=warnings)
+    view = views["linear-attention"]
+    assert view.abstract_text.startswith("Softmax attention computes \\mathrm{softmax}(QK^")
+    assert "\\mathbb{E}_{x_0" in view.abstract_text and "<math" not in view.abstract_text
+    assert (
+        view.title == "Linear attention in O(n) time – “fast” transformers with \\sqrt{d} scaling"
+    )
+    assert [str(w) for w in warnings] == [w.removeprefix("warning: ") for w in WARNINGS]
 
 
 def test_abstract_has_inline_and_display_math(built) -> None:
