@@ -43,6 +43,9 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
     assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
     renderer = Renderer(config, site, assets.urls)
     pages = list(renderer.pages())  # render everything before touching output/
+    warnings += tuple(renderer.warnings)
+    if strict and renderer.warnings:
+        raise ErrorList(w.as_error() for w in renderer.warnings)
     pages += site_files(renderer, pages)  # sitemap.xml, robots.txt: need every page
     _check_unique(pages)
     files = write_site(config.output_dir, pages, assets)

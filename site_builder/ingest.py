@@ -129,6 +129,7 @@ def render_record(record: Record, slug: str, topics: tuple[str, ...], source: st
     if arxiv:
         meta["arxiv"] = arxiv
     meta["source"] = source
+    meta["format"] = "text"  # a dump's abstract is plain text, not Markdown (docs/content.md)
     return frontmatter.dump(meta, record.abstract).encode("utf-8")
 
 

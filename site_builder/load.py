@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from . import frontmatter
 from .config import Config, suggest
 from .errors import ContentError, SiteError, Warn, raise_collected
-from .model import LINK_KINDS, Link, Paper
+from .model import ABSTRACT_FORMATS, LINK_KINDS, Link, Paper
 from .slugs import is_valid_slug
 from .yamlutil import type_name
 
@@ -24,6 +24,7 @@ KNOWN_KEYS = (
     "arxiv",
     "doi",
     "source",
+    "format",
 )
 MAX_TOPICS_IN_FILE = 10
 
@@ -170,6 +171,13 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
     arxiv = fields.identifier("arxiv")
     doi = fields.identifier("doi")
     source = fields.text("source")
+    body_format = fields.text("format") or "markdown"
+    if body_format not in ABSTRACT_FORMATS:
+        fields.fail(
+            "format",
+            f"format must be one of {', '.join(ABSTRACT_FORMATS)}, got {body_format!r}"[:200]
+            + suggest(body_format, list(ABSTRACT_FORMATS)),
+        )
     if not body.strip():
         warnings.append(Warn("no abstract below the front matter", label, _body_line))
     raise_collected(fields.errors)
@@ -187,6 +195,9 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         source=source,
         path=path,
         topics_from_file="topics" in meta and bool(topics),
+        format=body_format,
+        title_line=lines.get("title"),
+        abstract_line=_body_line,
     )
 
 

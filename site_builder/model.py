@@ -9,6 +9,8 @@ from pathlib import Path
 
 # Kinds of link a paper can carry, in the order badges are shown.
 LINK_KINDS = ("code", "project", "demo", "dataset", "pdf", "video", "other")
+# How an abstract is written: Markdown by hand, or plain text from a dump (docs/content.md).
+ABSTRACT_FORMATS = ("markdown", "text")
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class Paper:
     slug: str
     title: str
     date: dt.date
-    abstract: str  # Markdown source, as the user wrote it
+    abstract: str  # the source, as the user wrote it, in `format`
     authors: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # topic names, in the order given
     links: tuple[Link, ...] = ()
@@ -31,6 +33,10 @@ class Paper:
     source: str | None = None
     path: Path | None = None  # the content file it came from
     topics_from_file: bool = False  # True when the front matter named the topics (hand edits win)
+    format: str = "markdown"  # of the abstract, one of ABSTRACT_FORMATS
+    # Where the title and the abstract start in the file, for messages; not part of the value.
+    title_line: int | None = field(default=None, compare=False)
+    abstract_line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import jinja2
 
 from . import outputs, urls
 from .config import Config, builtin_themes_dir
-from .errors import ThemeError
+from .errors import ThemeError, Warn
 from .model import Site
 from .views import (
     PageUrl,
@@ -84,6 +84,7 @@ class Renderer:
         self.site = site
         self.env = make_environment(config, asset_urls)
         self.urls = urls.Urls(config.base_path, config.base_url)
+        self.warnings: list[Warn] = []  # found while rendering (math that cannot be rendered)
         self.site_view = SiteView(
             title=config.title,
             description=config.description,
@@ -97,7 +98,13 @@ class Renderer:
     @functools.cached_property
     def paper_views(self) -> dict[str, PaperView]:
         """Every paper's view, by slug; built once and shared by all outputs."""
-        return paper_views(self.site, self.urls)
+        return paper_views(
+            self.site,
+            self.urls,
+            math=self.config.math,
+            site_dir=self.config.site_dir,
+            warnings=self.warnings,
+        )
 
     @functools.cached_property
     def topic_views(self) -> dict[str, TopicView]:

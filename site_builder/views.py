@@ -7,15 +7,18 @@ to know how slugs or base paths are built.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from markupsafe import Markup
 
 from . import urls
-from .markup import MarkdownRenderer, plain_text
+from .errors import Warn
+from .markup import MarkdownRenderer, MathProblem, Rendered, plain_text, summary_html
 from .model import LINK_KINDS, Paper, Site, Topic
 
+SUMMARY_LENGTH = 300  # characters of abstract on a card and in a meta description
 LINK_LABELS = {
     "code": "Code",
     "project": "Project page",
@@ -56,12 +59,14 @@ class TopicLink:
 class PaperLink:
     title: str
     url: str
+    title_html: Markup | None = None  # the title with its math; templates: title_html or title
 
 
 @dataclass(frozen=True)
 class PaperView:
     slug: str
-    title: str
+    title: str  # plain text (math as its TeX source): <title>, meta tags, feeds
+    title_html: Markup  # the title with its math rendered: headings, cards, links
     url: str
     permalink: str
     date_iso: str
@@ -70,7 +75,9 @@ class PaperView:
     topics: tuple[TopicLink, ...]
     links: tuple[LinkView, ...]
     abstract_html: Markup
-    summary: str  # plain text, cut for cards and meta descriptions
+    abstract_text: str  # the whole abstract as plain text, math as its TeX source (feeds, meta)
+    summary: str  # plain text, cut for meta descriptions (math as its TeX source)
+    summary_html: Markup  # the same for cards: inline HTML, math rendered
     arxiv: str | None
     arxiv_url: str | None
     doi: str | None
@@ -117,6 +124,46 @@ def topic_links(paper: Paper, topic_slugs: dict[str, str], u: urls.Urls) -> tupl
     )
 
 
+@dataclass(frozen=True)
+class PaperTexts:
+    """A paper's title and abstract, rendered once (HTML and plain text)."""
+
+    title: Rendered
+    abstract: Rendered
+
+
+def paper_texts(paper: Paper, renderer: MarkdownRenderer) -> PaperTexts:
+    return PaperTexts(renderer.title(paper.title), renderer.abstract(paper.abstract, paper.format))
+
+
+def math_warnings(paper: Paper, texts: PaperTexts, site_dir: Path | None = None) -> list[Warn]:
+    """A warning per formula that could not be rendered, naming the file and line."""
+    where: str | None = None
+    if paper.path is not None:
+        where = str(paper.path)
+        if site_dir is not None and paper.path.is_relative_to(site_dir):
+            where = str(paper.path.relative_to(site_dir))
+    found: list[Warn] = []
+    for problem in texts.title.problems:
+        found.append(Warn(_math_message(problem, "title: "), where, paper.title_line))
+    for problem in texts.abstract.problems:
+        line = paper.abstract_line
+        at = paper.abstract.find(problem.source)
+        if line is not None and at >= 0:
+            line += paper.abstract.count("\n", 0, at)
+        found.append(Warn(_math_message(problem), where, line))
+    return found
+
+
+def _math_message(problem: MathProblem, where: str = "") -> str:
+    source = problem.source if len(problem.source) <= 80 else problem.source[:79] + "…"
+    return f"{where}cannot render math {source} ({problem.reason}); shown as TeX source"
+
+
+def paper_link(paper: Paper, texts: PaperTexts, u: urls.Urls) -> PaperLink:
+    return PaperLink(texts.title.text, u.path(urls.paper(paper.slug)), Markup(texts.title.html))
+
+
 def paper_view(
     paper: Paper,
     topic_slugs: dict[str, str],
@@ -124,15 +171,24 @@ def paper_view(
     newer: Paper | None = None,
     older: Paper | None = None,
     render_markdown: MarkdownRenderer | None = None,
+    texts: Mapping[str, PaperTexts] | None = None,
 ) -> PaperView:
-    render_markdown = render_markdown or MarkdownRenderer()
+    """One paper's view; ``texts`` holds already rendered titles and abstracts by slug."""
+    renderer = render_markdown or MarkdownRenderer()
+    known = texts or {}
+
+    def texts_of(p: Paper) -> PaperTexts:
+        return known.get(p.slug) or paper_texts(p, renderer)
+
+    own = texts_of(paper)
     order = {kind: i for i, kind in enumerate(LINK_KINDS)}
     links = sorted(paper.links, key=lambda link: order.get(link.kind, len(order)))
     arxiv_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
     doi_url = f"https://doi.org/{paper.doi}" if paper.doi else None
     return PaperView(
         slug=paper.slug,
-        title=paper.title,
+        title=own.title.text,
+        title_html=Markup(own.title.html),
         url=u.path(urls.paper(paper.slug)),
         permalink=u.absolute(urls.paper(paper.slug)),
         date_iso=paper.date.isoformat(),
@@ -140,14 +196,16 @@ def paper_view(
         authors=paper.authors,
         topics=topic_links(paper, topic_slugs, u),
         links=tuple(LinkView(link.url, link.kind, LINK_LABELS[link.kind]) for link in links),
-        abstract_html=Markup(render_markdown(paper.abstract)),
-        summary=plain_text(paper.abstract, 300),
+        abstract_html=Markup(own.abstract.html),
+        abstract_text=own.abstract.text,
+        summary=plain_text(own.abstract.text, SUMMARY_LENGTH),
+        summary_html=Markup(summary_html(own.abstract.html, SUMMARY_LENGTH)),
         arxiv=paper.arxiv,
         arxiv_url=arxiv_url,
         doi=paper.doi,
         doi_url=doi_url,
-        newer=PaperLink(newer.title, u.path(urls.paper(newer.slug))) if newer else None,
-        older=PaperLink(older.title, u.path(urls.paper(older.slug))) if older else None,
+        newer=paper_link(newer, texts_of(newer), u) if newer else None,
+        older=paper_link(older, texts_of(older), u) if older else None,
     )
 
 
@@ -161,11 +219,25 @@ def topic_view(topic: Topic, u: urls.Urls) -> TopicView:
     )
 
 
-def paper_views(site: Site, u: urls.Urls) -> dict[str, PaperView]:
-    """A view for every paper, keyed by slug, with its newer/older neighbours linked."""
+def paper_views(
+    site: Site,
+    u: urls.Urls,
+    *,
+    math: bool = True,
+    site_dir: Path | None = None,
+    warnings: list[Warn] | None = None,
+) -> dict[str, PaperView]:
+    """A view for every paper, keyed by slug, with its newer/older neighbours linked.
+
+    Math that cannot be rendered is added to ``warnings`` (named relative to ``site_dir``).
+    """
     topic_slugs = {t.name: t.slug for t in site.topics}
     papers = site.papers
-    render_markdown = MarkdownRenderer()
+    render_markdown = MarkdownRenderer(math=math)
+    texts = {p.slug: paper_texts(p, render_markdown) for p in papers}
+    if warnings is not None:
+        for p in papers:
+            warnings.extend(math_warnings(p, texts[p.slug], site_dir))
     return {
         p.slug: paper_view(
             p,
@@ -174,6 +246,7 @@ def paper_views(site: Site, u: urls.Urls) -> dict[str, PaperView]:
             newer=papers[i - 1] if i > 0 else None,
             older=papers[i + 1] if i + 1 < len(papers) else None,
             render_markdown=render_markdown,
+            texts=texts,
         )
         for i, p in enumerate(papers)
     }

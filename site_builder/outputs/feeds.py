@@ -23,7 +23,7 @@ from .. import urls
 from ..config import Config
 from ..markup import plain_text
 from ..views import PaperView
-from .meta import DESCRIPTION_LIMIT, has_site_url, html_to_text
+from .meta import DESCRIPTION_LIMIT, has_site_url
 
 if TYPE_CHECKING:
     from ..render import Renderer
@@ -125,7 +125,7 @@ def feed_xml(info: FeedInfo, entries: Sequence[Entry]) -> bytes:
 
 
 def entry(paper: PaperView, host: str) -> Entry:
-    text = html_to_text(str(paper.abstract_html))
+    text = paper.abstract_text
     return Entry(
         id=entry_id(host, paper),
         title=paper.title,

@@ -78,7 +78,7 @@ def pdf_url(paper: PaperView) -> str | None:
 
 
 def paper_meta(config: Config, paper: PaperView) -> PaperMeta:
-    abstract = html_to_text(str(paper.abstract_html))
+    abstract = paper.abstract_text
     topics = [t.name for t in paper.topics]
     citation: list[tuple[str, str]] = [("citation_title", paper.title)]
     citation += [("citation_author", name) for name in paper.authors]

@@ -95,6 +95,7 @@ def test_real_dump_front_matter(tmp_path: Path, real_dump: Path) -> None:
         assert meta["slug"] == path.stem
         assert meta["authors"] == []
         assert meta["source"] == "daily-papers.txt"
+        assert meta["format"] == "text"  # a dump abstract is plain text, not Markdown
         topics = meta["topics"]
         assert isinstance(topics, list) and 1 <= len(topics) <= 3, (path, topics)
         assert all(isinstance(t, str) and t.strip() for t in topics)
@@ -118,6 +119,7 @@ def test_ingested_files_load_cleanly(tmp_path: Path, real_dump: Path) -> None:
     papers, warnings = load_papers(config)
     assert len(papers) == 51
     assert warnings == ()
+    assert {p.format for p in papers} == {"text"}
 
 
 def test_reingest_changes_no_byte(tmp_path: Path, real_dump: Path) -> None:

@@ -99,6 +99,32 @@ def test_minimal_file_slug_from_file_name(tmp_path: Path) -> None:
     assert paper.topics_from_file is False
 
 
+def test_abstract_format_defaults_to_markdown_and_can_be_text(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    write_paper(config, "a.md", paper_text(title="A"))
+    write_paper(config, "b.md", paper_text(title="B", extra="format: text\n"))
+    write_paper(config, "c.md", paper_text(title="C", extra="format: markdown\n"))
+    papers, warnings = load_papers(config)
+    assert warnings == ()
+    assert {p.slug: p.format for p in papers} == {"a": "markdown", "b": "text", "c": "markdown"}
+
+
+def test_unknown_abstract_format_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    write_paper(config, "a.md", paper_text(extra="format: txt\n"))
+    assert load_error(config) == [
+        "content/papers/a.md:4: format must be one of markdown, text, got 'txt' "
+        "(did you mean 'text'?)"
+    ]
+
+
+def test_title_and_abstract_lines_are_remembered_for_messages(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    write_paper(config, "a.md", "---\ndate: 2024-03-11\ntitle: T\n---\n\n\nBody.\n")
+    (paper,), _warnings = load_papers(config)
+    assert (paper.title_line, paper.abstract_line) == (3, 7)
+
+
 def test_no_content_folder_means_no_papers(tmp_path: Path) -> None:
     assert load_papers(load_config(tmp_path)) == ((), ())
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder.markup import plain_text, render_markdown
+from site_builder.markup import (
+    MarkdownRenderer,
+    plain_text,
+    render_markdown,
+    render_title,
+    summary_html,
+    text_of,
+)
 
 ATTACKS = [
     "<script>alert(1)</script> after",
@@ -179,3 +186,270 @@ def test_plain_text_folds_spaces_and_cuts_at_a_word() -> None:
     cut = plain_text("alpha beta gamma delta", limit=14)
     assert cut == "alpha beta…"
     assert len(cut) <= 14
+
+
+# --- formats: plain text reads as written ------------------------------------------------------
+
+
+def text_html(text: str, math: bool = True) -> str:
+    return MarkdownRenderer(math=math).abstract(text, "text").html
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_attacks_are_neutralised_in_plain_text(text: str) -> None:
+    assert_safe(text_html(text))
+    assert soup(text_html(text)).get_text() == text  # and shown exactly as written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "estimating frame-wise f_0 values",
+        "a*b*c and x_1 * y_2",
+        "we rank #1 on the board",
+        "2 * 3 = 6 and 4 * 5 = 20",
+        "**not bold** and __not bold__ and `not code`",
+        "[not a link](https://x.io/a) kept",
+        "AT&amp;T, R&D & x < y > z",
+        "<b>not bold</b> and <!-- not a comment -->",
+    ],
+)
+def test_plain_text_is_not_markdown(text: str) -> None:
+    html = text_html(text)
+    tree = soup(html)
+    assert tree.get_text() == text
+    assert tree.find(["em", "strong", "code", "h1", "ul", "ol", "blockquote", "b"]) is None
+
+
+@pytest.mark.parametrize(
+    "line", ["- starts with a dash", "1. starts with a number", "# starts with a hash", "> quoted"]
+)
+def test_plain_text_lines_that_look_like_markdown_blocks_read_as_written(line: str) -> None:
+    tree = soup(text_html(f"{line}\nand more"))
+    assert [p.get_text() for p in tree.find_all("p")] == [f"{line}\nand more"]
+    assert tree.find(["ul", "ol", "h1", "blockquote"]) is None
+
+
+def test_plain_text_blank_lines_make_paragraphs() -> None:
+    tree = soup(text_html("First one\nwraps.\n\n  \nSecond one."))
+    assert [p.get_text() for p in tree.find_all("p")] == ["First one\nwraps.", "Second one."]
+
+
+def test_plain_text_urls_are_linked() -> None:
+    html = text_html("Code: https://github.com/o/r. Demo at https://o.github.io/r/!")
+    assert [href for href, _ in links(html)] == ["https://github.com/o/r", "https://o.github.io/r/"]
+    assert soup(html).get_text() == "Code: https://github.com/o/r. Demo at https://o.github.io/r/!"
+
+
+def test_plain_text_reads_tex_escapes() -> None:
+    assert soup(text_html(r"91.86\% of R\&D costs \$5 for item \#1 and f\_0")).get_text() == (
+        "91.86% of R&D costs $5 for item #1 and f_0"
+    )
+
+
+def test_markdown_reads_tex_escapes_for_dollar_percent_and_ampersand() -> None:
+    assert soup(render_markdown(r"\$5 for 50\% of R\&D")).get_text() == "$5 for 50% of R&D"
+
+
+# --- math ---------------------------------------------------------------------------------------
+
+
+def maths(html: str) -> list[tuple[str, str]]:
+    """(display, TeX source) of every formula in the HTML."""
+    return [(m["display"], m.find("annotation").get_text()) for m in soup(html).find_all("math")]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_inline_and_display_math_in_both_formats(fmt: str) -> None:
+    html = MarkdownRenderer().abstract(r"Cost $O(n^2)$ and $$\sum_i x_i$$ end.", fmt).html
+    assert maths(html) == [("inline", "O(n^2)"), ("block", r"\sum_i x_i")]
+    assert soup(html).find("math").find("msup") is not None
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_prices_stay_text(fmt: str) -> None:
+    html = MarkdownRenderer().abstract("It costs $5 and $10, or $20,000.", fmt).html
+    assert maths(html) == []
+    assert soup(html).get_text() == "It costs $5 and $10, or $20,000."
+
+
+def test_math_subscripts_and_stars_are_not_emphasis_in_markdown() -> None:
+    html = render_markdown(r"We use $a_1 * b_2 * c_3$ and $x_i^*$ here.")
+    assert soup(html).find("em") is None
+    assert maths(html) == [("inline", "a_1 * b_2 * c_3"), ("inline", "x_i^*")]
+
+
+def test_math_in_code_is_left_alone() -> None:
+    html = render_markdown("Inline `$x^2$` and a block:\n\n    $$y$$\n")
+    assert maths(html) == []
+    assert [c.get_text() for c in soup(html).find_all("code")] == ["$x^2$", "$$y$$\n"]
+
+
+def test_escaped_dollar_is_a_dollar_in_markdown() -> None:
+    html = render_markdown(r"Pay \$x\$ or $y$.")
+    assert maths(html) == [("inline", "y")]
+    assert soup(html).get_text().startswith("Pay $x$ or ")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$<script>alert(1)</script>$",
+        r"$\href{javascript:alert(1)}{x}$",
+        r"$\style{background:url(javascript:alert(1))}{x}$",
+        r"$\unicode{x3C}script\unicode{x3E}alert(1)$",
+        r"$\text{<img src=x onerror=alert(1)>}$",
+        r"$\text{</math><script>alert(1)</script>}$",
+        r"$$\href{javascript:alert(1)}{\text{<svg onload=alert(1)>}}$$",
+        r'$\color{red" onmouseover="alert(1)}{x}$',
+        r"$\class{skip-link}{x}$",
+    ],
+)
+def test_math_cannot_carry_script_or_javascript_urls(text: str, fmt: str) -> None:
+    html = MarkdownRenderer().abstract(text, fmt).html
+    assert_safe(html)
+    tree = soup(html)
+    assert tree.find("math") is not None
+    for tag in tree.find_all(True):
+        assert not {"href", "style", "class"} & set(tag.attrs), tag
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_bad_math_falls_back_to_its_source_and_is_reported(fmt: str) -> None:
+    rendered = MarkdownRenderer().abstract(r"Good $x$, bad $\frac{1}{$ and <b>$y^$</b>.", fmt)
+    tree = soup(rendered.html)
+    assert [c.get_text() for c in tree.select("code.tex")] == [r"$\frac{1}{$", "$y^$"]
+    assert maths(rendered.html) == [("inline", "x")]
+    assert [p.source for p in rendered.problems] == [r"$\frac{1}{$", "$y^$"]
+    assert all(p.reason for p in rendered.problems)
+
+
+def test_problems_are_per_call() -> None:
+    renderer = MarkdownRenderer()
+    assert renderer.abstract("$x^$").problems
+    assert renderer.abstract("$x$").problems == ()
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_math_switched_off_leaves_dollars_as_text(fmt: str) -> None:
+    html = MarkdownRenderer(math=False).abstract("Energy $E=mc^2$ and $$x$$.", fmt).html
+    assert soup(html).find("math") is None
+    assert soup(html).get_text() == "Energy $E=mc^2$ and $$x$$."
+
+
+# --- TeX typography -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "is there one that is ``better'' than others?",
+            "is there one that is “better” than others?",
+        ),
+        ("a larger `teacher' network", "a larger ‘teacher’ network"),
+        ("a `don't' quote", "a ‘don't’ quote"),
+        ("a different route -- we", "a different route – we"),
+        ("pages 10--20", "pages 10–20"),
+        ("on The PILE---showing", "on The PILE—showing"),
+        ("a pause --- here", "a pause — here"),
+        ("run with --strict or -- x", "run with --strict or – x"),
+        ("state-of-the-art", "state-of-the-art"),
+    ],
+)
+def test_tex_quotes_and_dashes(text: str, shown: str, fmt: str) -> None:
+    html = MarkdownRenderer().abstract(text, fmt).html
+    assert soup(html).get_text() == shown
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_typography_leaves_urls_and_math_alone(fmt: str) -> None:
+    html = MarkdownRenderer().abstract("See https://x.io/a--b and $a--b$ -- ok", fmt).html
+    assert links(html) == [("https://x.io/a--b", "https://x.io/a--b")]
+    assert maths(html) == [("inline", "a--b")]
+    assert soup(html).get_text().endswith(" – ok")
+
+
+def test_typography_leaves_markdown_code_alone() -> None:
+    html = render_markdown("Run `x -- y` and ``` ``q'' ``` -- done")
+    assert [c.get_text() for c in soup(html).find_all("code")] == ["x -- y", "``q''"]
+    assert soup(html).get_text().endswith(" – done")
+
+
+# --- titles -------------------------------------------------------------------------------------
+
+
+def test_title_renders_math_and_typography_and_nothing_else() -> None:
+    title = render_title(r"Linear attention in $O(n)$ -- ``fast'' *and* <b>safe</b> $$x$$")
+    tree = soup(title.html)
+    assert maths(title.html) == [("inline", "O(n)"), ("inline", "x")]  # $$ is inline in a title
+    assert tree.find(["em", "b", "p", "a"]) is None
+    assert title.text == "Linear attention in O(n) – “fast” *and* <b>safe</b> x"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "<script>alert('title')</script> Attention",
+        r"Hostile $\href{javascript:alert(1)}{x}$ $\text{<img src=x onerror=alert(1)>}$",
+        '"><img src=x onerror=alert(10)> {{ 7*7 }}',
+    ],
+)
+def test_hostile_titles_are_safe(title: str) -> None:
+    assert_safe(render_title(title).html)
+
+
+def test_title_with_bad_math_falls_back() -> None:
+    title = render_title("Broken $x^$ math")
+    assert soup(title.html).select_one("code.tex").get_text() == "$x^$"
+    assert [p.source for p in title.problems] == ["$x^$"]
+    assert title.text == "Broken $x^$ math"
+
+
+def test_title_without_math_switch() -> None:
+    title = render_title("About $x$ and R&amp;D", math=False)
+    assert soup(title.html).find("math") is None
+    assert soup(title.html).get_text() == "About $x$ and R&amp;D"
+
+
+# --- plain text and card summaries --------------------------------------------------------------
+
+
+def test_plain_text_of_rendered_html_shows_math_as_tex() -> None:
+    rendered = MarkdownRenderer().abstract("We **show** $O(n^2)$ cost.\n\n- one\n- two", "markdown")
+    assert rendered.text == "We show O(n^2) cost. one two"
+    assert text_of("<p>a &lt; b</p><p>c</p>") == "a < b c"
+
+
+def test_summary_keeps_inline_markup_and_math_and_drops_blocks_and_links() -> None:
+    html = render_markdown("We **show** $O(n)$ with [a link](https://x.io).\n\n- one\n- two")
+    summary = soup(summary_html(html, 300))
+    assert summary.find(["p", "ul", "li", "a"]) is None
+    assert summary.find("strong").get_text() == "show"
+    assert maths(str(summary)) == [("inline", "O(n)")]
+    assert " ".join(summary.get_text().split()).endswith("with a link. one two")
+
+
+def test_summary_is_cut_at_a_word_and_never_inside_math() -> None:
+    html = render_markdown("alpha beta gamma $x+y$ delta epsilon")
+    assert soup(summary_html(html, 14)).get_text() == "alpha beta…"
+    cut = summary_html(html, 20)  # room for the formula's text, not for what follows
+    assert maths(cut) == [("inline", "x+y")]
+    assert soup(cut).get_text().endswith("…")
+    short = summary_html(html, 19)  # no room for the whole formula: it is left out
+    assert maths(short) == []
+    assert soup(short).get_text() == "alpha beta gamma…"
+
+
+def test_summary_ends_before_display_math() -> None:
+    html = render_markdown("We train with $$L = \\sum_i \\ell_i$$ and more text.")
+    summary = summary_html(html, 300)
+    assert maths(summary) == []
+    assert soup(summary).get_text() == "We train with…"
+
+
+def test_summary_of_unclosed_inline_markup_is_closed() -> None:
+    html = "<p>a <em>very long emphasised text that goes on</em> and on</p>"
+    assert summary_html(html, 20) == "a <em>very long…</em>"
