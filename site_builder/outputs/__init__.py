@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ..config import Config
+from . import saved, search
 
 Page = tuple[str, bytes]
 Producer = Callable[..., Iterator[Page]]  # called with the Renderer
@@ -17,4 +18,8 @@ Producer = Callable[..., Iterator[Page]]  # called with the Renderer
 def producers(config: Config) -> list[Producer]:
     """The producers of the enabled features, in a fixed order."""
     chosen: list[Producer] = []
+    if config.search:
+        chosen.append(search.produce)
+    if config.saved_list:
+        chosen.append(saved.produce)
     return chosen

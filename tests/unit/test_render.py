@@ -62,7 +62,8 @@ def soup(html: str) -> BeautifulSoup:
 
 def test_every_page_is_rendered(tmp_path: Path) -> None:
     pages = render(make_config(tmp_path), small_site())
-    assert set(pages) == {
+    # The core pages; features switched on by default (search, saved list...) add their own.
+    assert set(pages) >= {
         "index.html",
         "papers/p1/index.html",
         "papers/p2/index.html",
@@ -141,7 +142,8 @@ def test_titles_are_autoescaped(tmp_path: Path) -> None:
         assert "<i>papers</i>" not in html, rel
     page = soup(pages["papers/evil/index.html"])
     assert page.find("h1").get_text() == HOSTILE_TITLE  # shown as written
-    assert page.find("script") is None
+    # No inline script: only the theme's own static files (the saved list's saved.js).
+    assert all(s.get("src", "").startswith("/static/") for s in page.find_all("script"))
     assert HOSTILE_TITLE in soup(pages["index.html"]).get_text()
     assert HOSTILE_TITLE in soup(pages["papers/next/index.html"]).get_text()  # prev/next links
 
