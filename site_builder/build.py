@@ -10,7 +10,7 @@ from .config import Config, builtin_themes_dir
 from .enrich import topics
 from .errors import ErrorList, SiteError, Warn, raise_collected
 from .load import load_papers
-from .outputs.search import index_site
+from .outputs import search
 from .render import Renderer
 from .taxonomy import load_taxonomy
 from .write import collect_assets, write_site
@@ -44,9 +44,7 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
     pages = list(renderer.pages())  # render everything before touching output/
     _check_unique(pages)
     # Pagefind indexes the finished pages in the staging folder, before the swap.
-    files = write_site(
-        config.output_dir, pages, assets, finalize=index_site if config.search else None
-    )
+    files = write_site(config.output_dir, pages, assets, finalize=search.finalizer(config))
     return BuildReport(
         papers=len(site.papers),
         topics=len(site.topics),

@@ -196,3 +196,52 @@ def test_index_site_leaves_a_folder_without_paper_pages_alone(tmp_path: Path) ->
     (tmp_path / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
     index_site(tmp_path, binary=tmp_path / "never-run")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
+
+
+# --- reuse: a rebuild that changes no paper page does not re-index ------------------------------
+
+
+@pytest.fixture
+def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every Pagefind command the build runs (it still runs for real)."""
+    runs: list[list[str]] = []
+    real = search.subprocess.run
+
+    def counting(command, **kwargs):
+        runs.append(command)
+        return real(command, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "run", counting)
+    return runs
+
+
+def test_rebuild_with_the_same_papers_reuses_the_index(site: Path, pagefind_runs) -> None:
+    config = load_config(site)
+    build(config)
+    first = tree(config.output_dir / "pagefind")
+    build(config)
+    assert len(pagefind_runs) == 1
+    assert tree(config.output_dir / "pagefind") == first
+
+
+def test_style_edit_reuses_the_index_but_a_paper_edit_reindexes(site: Path, pagefind_runs) -> None:
+    config = load_config(site)
+    build(config)
+    paper_page = config.output_dir / "papers" / "robot" / "index.html"
+    before = paper_page.read_text(encoding="utf-8")
+    (site / "themes" / "default" / "static").mkdir(parents=True)
+    (site / "themes" / "default" / "templates").mkdir(parents=True)
+    theme_css = Path(__file__).resolve().parents[2] / "themes" / "default" / "static" / "style.css"
+    css = theme_css.read_text(encoding="utf-8") + "\nbody { color: red; }\n"
+    (site / "themes" / "default" / "static" / "style.css").write_text(css, encoding="utf-8")
+    config = load_config(site)
+    assert config.theme_dir == site / "themes" / "default"
+    build(config)
+    assert paper_page.read_text(encoding="utf-8") != before  # the new CSS name
+    assert len(pagefind_runs) == 1  # ...in every page, yet the same index
+    paper = site / "content" / "papers" / "robot.md"
+    paper.write_text(paper.read_text().replace("cups", "teapots"), encoding="utf-8")
+    build(config)
+    assert len(pagefind_runs) == 2
+    robot = next(r for r in fragments(config.output_dir / "pagefind") if "Robots" in r["content"])
+    assert "teapots" in robot["content"]
