@@ -250,6 +250,8 @@ def test_save_from_a_paper_and_a_card_then_remove_one(context, site_url: str) ->
     page.get_by_role("link", name="Saved").click()
     page.wait_for_selector("#saved-list li")
     assert saved_titles(page) == [card_title, paper_title]  # newest first
+    # One list per site: the key carries the base path, as sites share a github.io origin.
+    assert page.evaluate("Object.keys(localStorage)") == ["site-builder:saved:/repo/"]
     assert page.locator("#saved-status").inner_text().startswith("2 saved papers")
     page.get_by_role("button", name=f"Remove “{card_title}”").click()
     assert saved_titles(page) == [paper_title]
@@ -265,6 +267,29 @@ def test_save_from_a_paper_and_a_card_then_remove_one(context, site_url: str) ->
     page.goto(site_url + "saved/")
     assert saved_titles(page) == []
     assert page.locator("#saved-empty").is_visible()
+
+
+def test_saved_page_distrusts_what_it_reads_from_storage(context, site_url: str) -> None:
+    """Another site on the same origin could write our key: nothing it writes may run."""
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(site_url)
+    entries = [
+        {"slug": "evil", "url": "javascript:alert(1)", "title": "Evil", "date": "2026-03-11"},
+        {"slug": "away", "url": "https://example.com/", "title": "Elsewhere", "date": "x"},
+        {"slug": "img", "url": site_url + PIANO, "title": "<img src=x onerror=alert(2)>"},
+        "not an entry",
+    ]
+    page.evaluate(
+        "items => localStorage.setItem('site-builder:saved:/repo/', JSON.stringify({items}))",
+        entries,
+    )
+    page.goto(site_url + "saved/")
+    assert saved_titles(page) == ["<img src=x onerror=alert(2)>"]  # shown as text
+    assert page.locator("#saved-list img").count() == 0
+    assert page.locator("#saved-list a").get_attribute("href") == "/repo/" + PIANO
+    assert dialogs == []
 
 
 def test_save_toggle_works_from_the_keyboard(context, site_url: str) -> None:
