@@ -134,6 +134,7 @@ def test_typing_a_query_finds_and_opens_the_paper(context, site_url: str) -> Non
     assert re.match(r"\d+ papers? match", page.locator("#search-status").inner_text())
     excerpt = page.locator("#search-results .excerpt").first
     assert [m.lower() for m in excerpt.locator("mark").all_inner_texts()]  # words highlighted
+    assert excerpt.inner_text().startswith("Automatic music")  # the abstract, not the title again
     page.locator("#search-results .card-title a").first.click()
     page.wait_for_load_state()
     assert page.url == site_url + PIANO  # under /repo/, as published

@@ -65,15 +65,24 @@
   }
 
   /* The indexed text starts with the title, which the result already shows above the
-   * excerpt: when the excerpt starts there, drop those words. */
+   * excerpt. When the excerpt starts in the title (with its first word or a later one), drop
+   * the title's words: the text then begins with the authors or the abstract. Pagefind ends
+   * the heading's text with a full stop, which tells the title's end from a chance match. */
   function withoutTitle(excerpt, title) {
     var words = excerpt.split(" ");
     var heading = String(title || "").split(/\s+/).filter(Boolean);
-    if (!heading.length || words.length <= heading.length) return excerpt;
-    for (var i = 0; i < heading.length; i++) {
-      if (bare(words[i]) !== bare(heading[i])) return excerpt;
+    for (var from = 0; from < heading.length; from++) {
+      var count = heading.length - from;
+      if (words.length <= count) continue;
+      var same = true;
+      for (var i = 0; i < count && same; i++) {
+        same = bare(words[i]) === bare(heading[from + i]);
+      }
+      if (same && /[.?!]$/.test(words[count - 1].replace(/<\/?mark>/g, ""))) {
+        return words.slice(count).join(" ");
+      }
     }
-    return words.slice(heading.length).join(" ");
+    return excerpt;
   }
 
   /* Pagefind escapes < and > in page text and wraps matches in <mark>…</mark>. */
