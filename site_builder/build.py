@@ -10,7 +10,7 @@ from .config import Config, builtin_themes_dir
 from .enrich import topics
 from .errors import ErrorList, SiteError, Warn, raise_collected
 from .load import load_papers
-from .outputs import config_warnings, site_files
+from .outputs import config_warnings, search, site_files
 from .render import Renderer
 from .taxonomy import load_taxonomy
 from .write import collect_assets, write_site
@@ -48,7 +48,8 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
         raise ErrorList(w.as_error() for w in renderer.warnings)
     pages += site_files(renderer, pages)  # sitemap.xml, robots.txt: need every page
     _check_unique(pages)
-    files = write_site(config.output_dir, pages, assets)
+    # Pagefind indexes the finished pages in the staging folder, before the swap.
+    files = write_site(config.output_dir, pages, assets, finalize=search.finalizer(config))
     return BuildReport(
         papers=len(site.papers),
         topics=len(site.topics),

@@ -93,7 +93,11 @@ class Renderer:
             home_url=self.urls.path(urls.home()),
             topics_url=self.urls.path(urls.topics_index()),
             base_url=config.base_url,
+            search_url=self.urls.path(urls.search()) if config.search else None,
+            saved_url=self.urls.path(urls.saved()) if config.saved_list else None,
         )
+        # A global too, so macros imported without context (paper_card) can read it.
+        self.env.globals["site"] = self.site_view
 
     @functools.cached_property
     def paper_views(self) -> dict[str, PaperView]:

@@ -38,6 +38,14 @@ def topic(slug: str, page: int = 1) -> str:
     return f"topics/{slug}/" if page <= 1 else f"topics/{slug}/page/{page}/"
 
 
+def search() -> str:
+    return "search/"
+
+
+def saved() -> str:
+    return "saved/"
+
+
 def output_file(rel_url: str) -> str:
     """The file a pretty URL is served from: 'papers/x/' -> 'papers/x/index.html'."""
     rel = rel_url + "index.html" if rel_url == "" or rel_url.endswith("/") else rel_url

@@ -39,6 +39,8 @@ class SiteView:
     home_url: str
     topics_url: str
     base_url: str
+    search_url: str | None = None  # None when the feature is off: no search box, no page
+    saved_url: str | None = None  # None when the feature is off: no Save buttons, no page
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import urls
 from ..config import Config
 from ..errors import Warn
-from . import daily, feeds, meta, sitemap
+from . import daily, feeds, meta, saved, search, sitemap
 
 if TYPE_CHECKING:
     from ..render import Renderer
@@ -28,6 +28,10 @@ def producers(config: Config) -> list[Producer]:
         chosen.append(feeds.produce)
     if config.daily_pages:
         chosen.append(daily.produce)
+    if config.search:
+        chosen.append(search.produce)
+    if config.saved_list:
+        chosen.append(saved.produce)
     return chosen
 
 

@@ -108,8 +108,14 @@ def test_sitemap_lists_every_html_page_and_nothing_else(published) -> None:
     listed = [u.findtext(f"{SITEMAP_NS}loc") for u in root.iter(f"{SITEMAP_NS}url")]
     assert len(listed) == len(set(listed))
     files = {file_of(published, url) for url in listed}
-    pages = {p for p in html_pages(published) if p.name != "404.html" or p.parent != published}
+    pages = {
+        p
+        for p in html_pages(published)
+        if (p.name != "404.html" or p.parent != published)
+        and not soup(p).find("meta", attrs={"name": "robots", "content": "noindex"})
+    }
     assert files == pages
+    assert published / "papers" / "ddsp-differentiable-digital-signal-processing" / "index.html" in pages
     assert all(u.findtext(f"{SITEMAP_NS}lastmod") == "2026-03-11" for u in root)
     robots = (published / "robots.txt").read_text()
     assert "User-agent: *" in robots and f"Sitemap: {BASE}sitemap.xml" in robots

@@ -48,7 +48,13 @@ def read_sitemap(data: bytes) -> dict[str, str | None]:
 def test_sitemap_lists_every_html_page_but_404(tmp_path: Path) -> None:
     files = build_files(config(tmp_path), small_site())
     listed = read_sitemap(files["sitemap.xml"])
-    html = {rel for rel in files if rel.endswith(".html") and rel != "404.html"}
+    noindex = b'<meta name="robots" content="noindex">'
+    html = {
+        rel
+        for rel, data in files.items()
+        if rel.endswith(".html") and rel != "404.html" and noindex not in data
+    }
+    assert BASE + "search/" not in listed  # the search page asks not to be indexed
     assert set(listed) == {BASE + sitemap.page_url(rel) for rel in html}
     assert BASE in listed and BASE + "papers/new/" in listed and BASE + "daily/" in listed
     assert not any("404" in url or url.endswith(".html") for url in listed)

@@ -1,0 +1,372 @@
+"""Search and the saved list in a real Chromium, on the bundled papers served under /repo/.
+
+Set SITE_BUILDER_SCREENSHOTS=DIR to keep screenshots of the search and Saved pages at phone
+and desktop widths (light and dark) in DIR.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.serve import DevServer, SiteBuild
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[1]
+PIANO = "papers/high-resolution-piano-transcription-with-pedals-by-regressing-onset-and-offset/"
+
+pytestmark = pytest.mark.browser
+if os.environ.get("SITE_BUILDER_REQUIRE_BROWSER"):  # CI: no silent skips
+    import playwright.sync_api as sync_api
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing"
+else:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_folder(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/repo/"
+
+
+def build_under_repo(site: Path, root: Path) -> None:
+    args = ["--site", str(site), "build", "--base-url", "https://u.github.io/repo/"]
+    assert main([*args, "--output", str(root / "repo")]) == 0
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("site")
+    root = tmp_path_factory.mktemp("www")
+    dump = REPO / "data" / "daily-papers.txt"
+    assert main(["--site", str(site), "ingest", str(dump), "--year", "2026", "-q"]) == 0
+    build_under_repo(site, root)
+    server, url = serve_folder(root)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("hostile")
+    root = tmp_path_factory.mktemp("www-hostile")
+    dump = REPO / "tests" / "sites" / "hostile" / "dump.txt"
+    assert main(["--site", str(site), "ingest", str(dump), "--year", "2026", "-q"]) == 0
+    build_under_repo(site, root)
+    server, url = serve_folder(root)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser) -> Iterator[object]:
+    """A fresh profile per test (empty localStorage) that fails on any script error."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    ctx.on("weberror", lambda e: errors.append(str(e.error)))
+    ctx.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield ctx
+    ctx.close()
+    # Chromium asks for /favicon.ico at the server root, outside the site: not ours.
+    assert [e for e in errors if "favicon" not in e and "404" not in e] == []
+
+
+def results(page) -> list[str]:
+    page.wait_for_function("document.getElementById('search').getAttribute('aria-busy') === null")
+    return page.locator("#search-results .card-title a").all_inner_texts()
+
+
+def search_for(page, site_url: str, words: str) -> list[str]:
+    page.goto(site_url + "search/")
+    page.locator("#search-input").fill(words)
+    page.wait_for_selector("#search-results li")
+    return results(page)
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def test_typing_a_query_finds_and_opens_the_paper(context, site_url: str) -> None:
+    page = context.new_page()
+    titles = search_for(page, site_url, "piano transcription")
+    assert titles[0] == (
+        "High-resolution Piano Transcription with Pedals by Regressing Onset and Offset Times"
+    )
+    assert re.match(r"\d+ papers? match", page.locator("#search-status").inner_text())
+    excerpt = page.locator("#search-results .excerpt").first
+    assert [m.lower() for m in excerpt.locator("mark").all_inner_texts()]  # words highlighted
+    assert excerpt.inner_text().startswith("Automatic music")  # the abstract, not the title again
+    page.locator("#search-results .card-title a").first.click()
+    page.wait_for_load_state()
+    assert page.url == site_url + PIANO  # under /repo/, as published
+    assert page.locator("h1").inner_text() == titles[0]
+
+
+def test_header_box_goes_to_the_search_page_with_results(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url)
+    page.locator("header input[name=q]").fill("diffusion")
+    page.locator("header input[name=q]").press("Enter")
+    page.wait_for_selector("#search-results li")
+    assert page.url == site_url + "search/?q=diffusion"
+    assert page.locator("#search-input").input_value() == "diffusion"
+    assert len(results(page)) >= 3
+
+
+def test_topic_filter_narrows_the_results(context, site_url: str) -> None:
+    page = context.new_page()
+    everything = search_for(page, site_url, "model")
+    page.locator("#search-topic").select_option("Reinforcement learning")
+    page.wait_for_function("location.search.includes('topic=')")
+    narrowed = results(page)
+    assert 0 < len(narrowed) < len(everything)
+    for topics in page.locator("#search-results .result-topics").all_inner_texts():
+        assert "Reinforcement learning" in topics
+    assert "in Reinforcement learning" in page.locator("#search-status").inner_text()
+    # A topic and no words: every paper of the topic, as many as its topic page lists.
+    page.locator("#search-input").fill("")
+    page.wait_for_function("!location.search.includes('q=')")
+    results(page)
+    status = page.locator("#search-status").inner_text()
+    listed = int(re.match(r"(\d+) papers? in the topic Reinforcement learning", status).group(1))
+    page.goto(site_url + "topics/reinforcement-learning/")
+    assert listed == int(page.locator(".count").inner_text().split()[0])
+
+
+def test_search_by_keyboard_only(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + "search/")
+    assert focused(page) == "search-input"  # ready to type
+    page.keyboard.type("language model")
+    page.wait_for_selector("#search-results li")
+    titles = results(page)
+    assert len(titles) >= 3
+    page.keyboard.press("ArrowDown")
+    assert focused(page) == titles[0]
+    page.keyboard.press("ArrowDown")
+    assert focused(page) == titles[1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert focused(page) == "search-input"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # ordinary tabbing walks the result links too
+    assert focused(page) == titles[1]
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == titles[1]
+    assert page.url.startswith(site_url + "papers/")
+
+
+def test_search_results_show_hostile_titles_as_text(context, hostile_url: str) -> None:
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    titles = search_for(page, hostile_url, "attention")
+    assert "<script>alert('title')</script> Attention Is All You Need" in titles
+    assert page.locator("#search-results script, #search-results img").count() == 0
+    assert dialogs == []
+
+
+def test_search_works_in_the_dev_server(context, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    dump = REPO / "data" / "daily-papers.txt"
+    assert main(["--site", str(site), "ingest", str(dump), "--year", "2026", "-q"]) == 0
+    said: list[str] = []
+    server = DevServer(
+        SiteBuild(site, "https://u.github.io/repo/"), port=0, say=said.append, shout=said.append
+    )
+    server.start()
+    try:
+        page = context.new_page()
+        page.goto(server.url + "search/?q=piano+transcription")
+        page.wait_for_selector("#search-results li")
+        page.locator("#search-results .card-title a").first.click()
+        page.wait_for_load_state()
+        assert page.url == server.url + PIANO
+    finally:
+        server.stop()
+
+
+# --- saved list ---------------------------------------------------------------------------------
+
+
+def saved_titles(page) -> list[str]:
+    return page.locator("#saved-list .card-title a").all_inner_texts()
+
+
+def test_save_from_a_paper_and_a_card_then_remove_one(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + PIANO)
+    paper_title = page.locator("h1").inner_text()
+    button = page.locator(".paper .save-toggle")
+    assert button.get_attribute("aria-pressed") == "false"
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+
+    page.goto(site_url)
+    card = page.locator(".card").nth(1)
+    card_title = card.locator(".card-title a").inner_text()
+    card.get_by_role("button", name=f"Save “{card_title}”").click()
+    assert card.locator(".save-toggle").get_attribute("aria-pressed") == "true"
+
+    page.get_by_role("link", name="Saved").click()
+    page.wait_for_selector("#saved-list li")
+    assert saved_titles(page) == [card_title, paper_title]  # newest first
+    # One list per site: the key carries the base path, as sites share a github.io origin.
+    assert page.evaluate("Object.keys(localStorage)") == ["site-builder:saved:/repo/"]
+    assert page.locator("#saved-status").inner_text().startswith("2 saved papers")
+    page.get_by_role("button", name=f"Remove “{card_title}”").click()
+    assert saved_titles(page) == [paper_title]
+    assert page.locator("#saved-status").inner_text().endswith("1 saved paper.")
+    assert focused(page).startswith("Remove")  # focus stays in the list
+    page.reload()
+    assert saved_titles(page) == [paper_title]  # kept in the browser
+    page.locator("#saved-list .card-title a").click()
+    page.wait_for_load_state()
+    assert page.url == site_url + PIANO
+    assert page.locator(".paper .save-toggle").get_attribute("aria-pressed") == "true"
+    page.locator(".paper .save-toggle").click()  # un-save from the paper page
+    page.goto(site_url + "saved/")
+    assert saved_titles(page) == []
+    assert page.locator("#saved-empty").is_visible()
+
+
+def test_saved_page_distrusts_what_it_reads_from_storage(context, site_url: str) -> None:
+    """Another site on the same origin could write our key: nothing it writes may run."""
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(site_url)
+    entries = [
+        {"slug": "evil", "url": "javascript:alert(1)", "title": "Evil", "date": "2026-03-11"},
+        {"slug": "away", "url": "https://example.com/", "title": "Elsewhere", "date": "x"},
+        {"slug": "img", "url": site_url + PIANO, "title": "<img src=x onerror=alert(2)>"},
+        "not an entry",
+    ]
+    page.evaluate(
+        "items => localStorage.setItem('site-builder:saved:/repo/', JSON.stringify({items}))",
+        entries,
+    )
+    page.goto(site_url + "saved/")
+    assert saved_titles(page) == ["<img src=x onerror=alert(2)>"]  # shown as text
+    assert page.locator("#saved-list img").count() == 0
+    assert page.locator("#saved-list a").get_attribute("href") == "/repo/" + PIANO
+    assert dialogs == []
+
+
+def test_save_toggle_works_from_the_keyboard(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + PIANO)
+    page.locator(".paper .save-toggle").focus()
+    page.keyboard.press("Space")
+    assert page.locator(".paper .save-toggle").get_attribute("aria-pressed") == "true"
+    page.keyboard.press("Enter")
+    assert page.locator(".paper .save-toggle").get_attribute("aria-pressed") == "false"
+
+
+def test_without_storage_there_are_no_errors_and_the_saved_page_says_why(
+    context, site_url: str
+) -> None:
+    context.add_init_script(
+        "Object.defineProperty(window, 'localStorage', {get() {"
+        " throw new DOMException('blocked', 'SecurityError'); }});"
+    )
+    page = context.new_page()
+    page.goto(site_url)
+    assert page.locator(".save-toggle:visible").count() == 0
+    page.goto(site_url + "saved/")
+    assert page.locator("#saved-unavailable").is_visible()
+
+
+def test_without_javascript_no_save_buttons_and_the_site_still_works(
+    browser, site_url: str
+) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(site_url)
+    assert page.locator(".save-toggle").count() > 0
+    assert page.locator(".save-toggle:visible").count() == 0
+    title = page.locator(".card-title a").first.inner_text()
+    page.locator(".card-title a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".save-toggle:visible").count() == 0
+    page.get_by_role("link", name="Topics").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Topics"
+    # The header box still submits; the search page explains that it needs JavaScript.
+    page.locator("header input[name=q]").fill("piano")
+    page.locator("header input[name=q]").press("Enter")
+    page.wait_for_load_state()
+    assert page.url == site_url + "search/?q=piano"
+    assert "Search needs JavaScript" in page.locator("main").inner_text()
+    assert not page.locator("#search-input").is_visible()
+    page.get_by_role("link", name="Saved").click()
+    page.wait_for_load_state()
+    assert "needs JavaScript" in page.locator("main").inner_text()
+    ctx.close()
+
+
+# --- how it looks -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_and_saved_pages_fit_the_screen(browser, site_url: str, width, scheme) -> None:
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = ctx.new_page()
+    shots = os.environ.get("SITE_BUILDER_SCREENSHOTS")
+    page.goto(site_url + "search/?q=music")
+    page.wait_for_selector("#search-results li")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if shots:
+        page.screenshot(path=f"{shots}/search-{scheme}-{width}.png", full_page=True)
+    page.goto(site_url)
+    page.locator(".card .save-toggle").first.click()
+    page.goto(site_url + PIANO)
+    page.locator(".paper .save-toggle").click()
+    page.goto(site_url + "saved/")
+    page.wait_for_selector("#saved-list li")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if shots:
+        page.screenshot(path=f"{shots}/saved-{scheme}-{width}.png", full_page=True)
+    ctx.close()
