@@ -115,7 +115,8 @@ def test_sitemap_lists_every_html_page_and_nothing_else(published) -> None:
         and not soup(p).find("meta", attrs={"name": "robots", "content": "noindex"})
     }
     assert files == pages
-    assert published / "papers" / "ddsp-differentiable-digital-signal-processing" / "index.html" in pages
+    ddsp = published / "papers" / "ddsp-differentiable-digital-signal-processing" / "index.html"
+    assert ddsp in pages
     assert all(u.findtext(f"{SITEMAP_NS}lastmod") == "2026-03-11" for u in root)
     robots = (published / "robots.txt").read_text()
     assert "User-agent: *" in robots and f"Sitemap: {BASE}sitemap.xml" in robots
