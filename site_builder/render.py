@@ -96,11 +96,14 @@ class Renderer:
     @functools.cached_property
     def paper_views(self) -> dict[str, PaperView]:
         """Every paper's view, by slug; built once and shared by all outputs."""
-        return paper_views(self.site, self.urls)
+        return paper_views(self.site, self.urls, citations=self.config.citations)
 
     @functools.cached_property
     def topic_views(self) -> dict[str, TopicView]:
-        return {t.slug: topic_view(t, self.urls) for t in self.site.topics}
+        return {
+            t.slug: topic_view(t, self.urls, citations=self.config.citations)
+            for t in self.site.topics
+        }
 
     def render(self, template: str, rel_url: str, **context: Any) -> Page:
         """One HTML page at a site-relative URL, as (path inside output/, bytes)."""

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from . import urls
+from . import bibtex, urls
 from .markup import MarkdownRenderer, plain_text
 from .model import LINK_KINDS, Paper, Site, Topic
 
@@ -59,6 +59,17 @@ class PaperLink:
 
 
 @dataclass(frozen=True)
+class RelatedView:
+    """A related paper as listed on another paper's page."""
+
+    title: str
+    url: str
+    date_iso: str
+    date_display: str
+    topics: tuple[TopicLink, ...]
+
+
+@dataclass(frozen=True)
 class PaperView:
     slug: str
     title: str
@@ -77,6 +88,9 @@ class PaperView:
     doi_url: str | None
     newer: PaperLink | None = None
     older: PaperLink | None = None
+    related: tuple[RelatedView, ...] = ()  # most similar first; empty when switched off
+    bibtex: str | None = None  # the paper's BibTeX entry, when citations are on
+    bibtex_url: str | None = None  # its .bib file
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,7 @@ class TopicView:
     url: str
     description: str
     count: int
+    bibtex_url: str | None = None  # one .bib with all its papers, when citations are on
 
 
 @dataclass(frozen=True)
@@ -124,17 +139,21 @@ def paper_view(
     newer: Paper | None = None,
     older: Paper | None = None,
     render_markdown: MarkdownRenderer | None = None,
+    citation_key: str | None = None,
 ) -> PaperView:
     render_markdown = render_markdown or MarkdownRenderer()
     order = {kind: i for i, kind in enumerate(LINK_KINDS)}
     links = sorted(paper.links, key=lambda link: order.get(link.kind, len(order)))
     arxiv_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
     doi_url = f"https://doi.org/{paper.doi}" if paper.doi else None
+    # A .bib is read outside the site: only a full URL is worth putting in it.
+    has_site_url = u.base_url.startswith(("http://", "https://"))
+    permalink = u.absolute(urls.paper(paper.slug))
     return PaperView(
         slug=paper.slug,
         title=paper.title,
         url=u.path(urls.paper(paper.slug)),
-        permalink=u.absolute(urls.paper(paper.slug)),
+        permalink=permalink,
         date_iso=paper.date.isoformat(),
         date_display=format_date(paper.date),
         authors=paper.authors,
@@ -148,25 +167,37 @@ def paper_view(
         doi_url=doi_url,
         newer=PaperLink(newer.title, u.path(urls.paper(newer.slug))) if newer else None,
         older=PaperLink(older.title, u.path(urls.paper(older.slug))) if older else None,
+        bibtex=(
+            bibtex.entry(paper, citation_key, permalink if has_site_url else None)
+            if citation_key
+            else None
+        ),
+        bibtex_url=u.path(urls.paper_bibtex(paper.slug)) if citation_key else None,
     )
 
 
-def topic_view(topic: Topic, u: urls.Urls) -> TopicView:
+def topic_view(topic: Topic, u: urls.Urls, citations: bool = False) -> TopicView:
     return TopicView(
         name=topic.name,
         slug=topic.slug,
         url=u.path(urls.topic(topic.slug)),
         description=topic.description,
         count=len(topic.paper_slugs),
+        bibtex_url=u.path(urls.topic_bibtex(topic.slug)) if citations else None,
     )
 
 
-def paper_views(site: Site, u: urls.Urls) -> dict[str, PaperView]:
-    """A view for every paper, keyed by slug, with its newer/older neighbours linked."""
+def related_view(view: PaperView) -> RelatedView:
+    return RelatedView(view.title, view.url, view.date_iso, view.date_display, view.topics)
+
+
+def paper_views(site: Site, u: urls.Urls, citations: bool = False) -> dict[str, PaperView]:
+    """A view for every paper, keyed by slug, with its newer/older and related papers linked."""
     topic_slugs = {t.name: t.slug for t in site.topics}
     papers = site.papers
     render_markdown = MarkdownRenderer()
-    return {
+    keys = bibtex.citation_keys(papers) if citations else {}
+    views = {
         p.slug: paper_view(
             p,
             topic_slugs,
@@ -174,9 +205,21 @@ def paper_views(site: Site, u: urls.Urls) -> dict[str, PaperView]:
             newer=papers[i - 1] if i > 0 else None,
             older=papers[i + 1] if i + 1 < len(papers) else None,
             render_markdown=render_markdown,
+            citation_key=keys.get(p.slug),
         )
         for i, p in enumerate(papers)
     }
+    if site.related:
+        views = {
+            slug: replace(
+                view,
+                related=tuple(
+                    related_view(views[s]) for s in site.related.get(slug, ()) if s in views
+                ),
+            )
+            for slug, view in views.items()
+        }
+    return views
 
 
 def pager(number: int, total: int, page_url: Callable[[int], str], u: urls.Urls) -> Pager:
