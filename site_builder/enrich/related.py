@@ -155,7 +155,7 @@ def neighbours(matrix: sp.csr_matrix, count: int) -> list[np.ndarray]:
     n = matrix.shape[0]
     exact = n <= EXACT_LIMIT
     queries = matrix if exact else strongest_terms(matrix, TERMS_PER_PAPER)
-    index_t = queries.T.tocsr()  # terms x papers: a block of rows times this gives scores
+    index_t = matrix.T.tocsr()  # terms x papers: a block of query rows times this gives scores
     wanted = count if exact else max(MIN_CANDIDATES, 4 * count)
     scratch = np.zeros(matrix.shape[1], dtype=matrix.dtype)
     result: list[np.ndarray] = []
