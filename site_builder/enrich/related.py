@@ -1,8 +1,9 @@
 """Related papers: the most similar papers by TF-IDF over title and abstract (cosine).
 
 Pure and deterministic: the same papers give the same neighbours, ties broken by slug. Built
-for large collections: the term matrix stays sparse and similarities are computed a block of
-rows at a time, so memory grows with N (one block of N scores), never with N x N.
+for large collections: the term matrix stays sparse, and similarities are computed a block of
+rows at a time within a fixed budget of scores, keeping only each row's best; no N x N matrix
+ever exists. See docs/related.md.
 """
 
 from __future__ import annotations
@@ -97,21 +98,17 @@ def strongest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
 
 def _blocks(queries: sp.csr_matrix, index_t: sp.csr_matrix) -> Iterator[tuple[int, int]]:
     """Row ranges whose products stay within BLOCK_BUDGET multiply-adds."""
+    n_rows = queries.shape[0]
     postings = np.diff(index_t.indptr).astype(np.int64)  # papers holding each term
-    work = np.minimum(
-        np.add.reduceat(postings[queries.indices], queries.indptr[:-1])
-        if queries.nnz
-        else np.zeros(queries.shape[0], dtype=np.int64),
-        queries.shape[0],
-    )
-    work[np.diff(queries.indptr) == 0] = 0  # reduceat repeats a value for empty rows
+    cumulative = np.concatenate(([0], np.cumsum(postings[queries.indices])))
+    work = np.minimum(cumulative[queries.indptr[1:]] - cumulative[queries.indptr[:-1]], n_rows)
     start, total = 0, 0
     for row, cost in enumerate(work.tolist()):
         if total and total + cost > BLOCK_BUDGET:
             yield start, row
             start, total = row, 0
         total += cost
-    yield start, queries.shape[0]
+    yield start, n_rows
 
 
 def _best(cols: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
@@ -144,9 +141,9 @@ def _rescore(
         a, b = seg[0], seg[-1]
         products = cands.data[a:b] * scratch[cands.indices[a:b]]
         scratch[terms] = 0
-        # Summed in each candidate's term order: identical papers get identical scores.
-        sums = np.add.reduceat(products, seg[:-1] - a) if b > a else np.zeros(len(pick))
-        scores.append(np.where(seg[1:] > seg[:-1], sums, 0))
+        # Summed in each candidate's term order: identical papers get identical scores. A
+        # candidate shares a term with its query, so no segment is empty (reduceat needs that).
+        scores.append(np.add.reduceat(products, seg[:-1] - a) if len(pick) else products[:0])
     return scores
 
 

@@ -113,6 +113,13 @@ def test_papers_of_stop_words_only_do_not_fail() -> None:
     assert related_papers(empty, 3) == {"a": (), "b": ()}
 
 
+def test_a_paper_without_words_among_others_has_none() -> None:
+    wordless = paper("zzz-last", "2024", "12 34 56.")  # last in slug order: an empty last row
+    result = related_papers([*COLLECTION, wordless], 3)
+    assert result["zzz-last"] == ()
+    assert {s: r for s, r in result.items() if s != "zzz-last"} == related_papers(COLLECTION, 3)
+
+
 def test_ties_are_broken_by_slug_whatever_the_input_order() -> None:
     same = "Graph neural networks for molecules. Message passing over atoms and bonds."
     twins = [paper(s, "Molecular graphs", same) for s in ("delta", "alpha", "charlie", "bravo")]
