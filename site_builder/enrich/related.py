@@ -71,7 +71,9 @@ def term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
     vectorizer = TfidfVectorizer(
         stop_words=stop_words(),
         token_pattern=TOKEN_PATTERN,
-        ngram_range=(1, 2),  # "music generation", "reward model": phrases say more than words
+        # Two-word phrases ("music generation", "reward model") read a little better; past
+        # EXACT_LIMIT their vocabulary would cost gigabytes, so large collections use words.
+        ngram_range=(1, 2) if n_docs <= EXACT_LIMIT else (1, 1),
         sublinear_tf=False,
         # A term in one paper only never links two papers; large collections drop those to
         # keep the vocabulary small. Small ones keep them so the vector norms stay honest.
@@ -151,8 +153,10 @@ def neighbours(matrix: sp.csr_matrix, count: int) -> list[np.ndarray]:
     """For each row of an L2-normalised matrix, the `count` most similar other rows."""
     n = matrix.shape[0]
     exact = n <= EXACT_LIMIT
+    # Above EXACT_LIMIT, candidates are papers sharing one of their strongest terms with the
+    # query's strongest: common words, most of the cost of an exact product, drop out.
     queries = matrix if exact else strongest_terms(matrix, TERMS_PER_PAPER)
-    index_t = matrix.T.tocsr()  # terms x papers: a block of query rows times this gives scores
+    index_t = queries.T.tocsr()  # terms x papers: a block of query rows times this gives scores
     wanted = count if exact else max(MIN_CANDIDATES, 4 * count)
     scratch = np.zeros(matrix.shape[1], dtype=matrix.dtype)
     result: list[np.ndarray] = []

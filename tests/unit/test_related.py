@@ -167,7 +167,7 @@ def test_large_collection_path_finds_the_same_subjects(monkeypatch: pytest.Monke
     papers = clustered(n_topics=12, per_topic=8, seed=3)
     exact = related_papers(papers, 5)
     monkeypatch.setattr(related, "EXACT_LIMIT", 0)
-    monkeypatch.setattr(related, "TERMS_PER_PAPER", 5)
+    monkeypatch.setattr(related, "TERMS_PER_PAPER", 12)
     approx = related_papers(papers, 5)
     for slug, picks in approx.items():
         assert len(picks) == 5
