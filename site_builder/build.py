@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Config, builtin_themes_dir
-from .enrich import topics
+from .enrich import related, topics
 from .errors import ErrorList, SiteError, Warn, raise_collected
 from .load import load_papers
 from .outputs import config_warnings, search, site_files
@@ -40,6 +40,8 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
         raise ErrorList(w.as_error() for w in warnings)
     taxonomy = load_taxonomy(config.topics_file)
     site = topics.assign(papers, taxonomy, config.max_topics)
+    if config.related and config.related_count:
+        site = replace(site, related=related.related_papers(site.papers, config.related_count))
     assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
     renderer = Renderer(config, site, assets.urls)
     pages = list(renderer.pages())  # render everything before touching output/

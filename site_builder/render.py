@@ -108,11 +108,15 @@ class Renderer:
             math=self.config.math,
             site_dir=self.config.site_dir,
             warnings=self.warnings,
+            citations=self.config.citations,
         )
 
     @functools.cached_property
     def topic_views(self) -> dict[str, TopicView]:
-        return {t.slug: topic_view(t, self.urls) for t in self.site.topics}
+        return {
+            t.slug: topic_view(t, self.urls, citations=self.config.citations)
+            for t in self.site.topics
+        }
 
     def render(self, template: str, rel_url: str, **context: Any) -> Page:
         """One HTML page at a site-relative URL, as (path inside output/, bytes)."""

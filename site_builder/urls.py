@@ -30,6 +30,14 @@ def paper(slug: str) -> str:
     return f"papers/{slug}/"
 
 
+def paper_bibtex(slug: str) -> str:
+    return f"papers/{slug}/{slug}.bib"
+
+
+def topic_bibtex(slug: str) -> str:
+    return f"topics/{slug}/{slug}.bib"
+
+
 def topics_index() -> str:
     return "topics/"
 

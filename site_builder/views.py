@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markupsafe import Markup
 
-from . import urls
+from . import bibtex, urls
 from .errors import Warn
 from .markup import MarkdownRenderer, MathProblem, Rendered, plain_text, summary_html
 from .model import LINK_KINDS, Paper, Site, Topic
@@ -65,6 +65,18 @@ class PaperLink:
 
 
 @dataclass(frozen=True)
+class RelatedView:
+    """A related paper as listed on another paper's page."""
+
+    title: str
+    url: str
+    date_iso: str
+    date_display: str
+    topics: tuple[TopicLink, ...]
+    title_html: Markup | None = None  # the title with its math
+
+
+@dataclass(frozen=True)
 class PaperView:
     slug: str
     title: str  # plain text (math as its TeX source): <title>, meta tags, feeds
@@ -86,6 +98,9 @@ class PaperView:
     doi_url: str | None
     newer: PaperLink | None = None
     older: PaperLink | None = None
+    related: tuple[RelatedView, ...] = ()  # most similar first; empty when switched off
+    bibtex: str | None = None  # the paper's BibTeX entry, when citations are on
+    bibtex_url: str | None = None  # its .bib file
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,7 @@ class TopicView:
     url: str
     description: str
     count: int
+    bibtex_url: str | None = None  # one .bib with all its papers, when citations are on
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,7 @@ def paper_view(
     older: Paper | None = None,
     render_markdown: MarkdownRenderer | None = None,
     texts: Mapping[str, PaperTexts] | None = None,
+    citation_key: str | None = None,
 ) -> PaperView:
     """One paper's view; ``texts`` holds already rendered titles and abstracts by slug."""
     renderer = render_markdown or MarkdownRenderer()
@@ -187,12 +204,15 @@ def paper_view(
     links = sorted(paper.links, key=lambda link: order.get(link.kind, len(order)))
     arxiv_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
     doi_url = f"https://doi.org/{paper.doi}" if paper.doi else None
+    # A .bib is read outside the site: only a full URL is worth putting in it.
+    has_site_url = u.base_url.startswith(("http://", "https://"))
+    permalink = u.absolute(urls.paper(paper.slug))
     return PaperView(
         slug=paper.slug,
         title=own.title.text,
         title_html=Markup(own.title.html),
         url=u.path(urls.paper(paper.slug)),
-        permalink=u.absolute(urls.paper(paper.slug)),
+        permalink=permalink,
         date_iso=paper.date.isoformat(),
         date_display=format_date(paper.date),
         authors=paper.authors,
@@ -208,16 +228,29 @@ def paper_view(
         doi_url=doi_url,
         newer=paper_link(newer, texts_of(newer), u) if newer else None,
         older=paper_link(older, texts_of(older), u) if older else None,
+        bibtex=(
+            bibtex.entry(paper, citation_key, permalink if has_site_url else None)
+            if citation_key
+            else None
+        ),
+        bibtex_url=u.path(urls.paper_bibtex(paper.slug)) if citation_key else None,
     )
 
 
-def topic_view(topic: Topic, u: urls.Urls) -> TopicView:
+def topic_view(topic: Topic, u: urls.Urls, citations: bool = False) -> TopicView:
     return TopicView(
         name=topic.name,
         slug=topic.slug,
         url=u.path(urls.topic(topic.slug)),
         description=topic.description,
         count=len(topic.paper_slugs),
+        bibtex_url=u.path(urls.topic_bibtex(topic.slug)) if citations else None,
+    )
+
+
+def related_view(view: PaperView) -> RelatedView:
+    return RelatedView(
+        view.title, view.url, view.date_iso, view.date_display, view.topics, view.title_html
     )
 
 
@@ -228,8 +261,9 @@ def paper_views(
     math: bool = True,
     site_dir: Path | None = None,
     warnings: list[Warn] | None = None,
+    citations: bool = False,
 ) -> dict[str, PaperView]:
-    """A view for every paper, keyed by slug, with its newer/older neighbours linked.
+    """A view for every paper, keyed by slug, with its newer/older and related papers linked.
 
     Math that cannot be rendered is added to ``warnings`` (named relative to ``site_dir``).
     """
@@ -240,7 +274,8 @@ def paper_views(
     if warnings is not None:
         for p in papers:
             warnings.extend(math_warnings(p, texts[p.slug], site_dir))
-    return {
+    keys = bibtex.citation_keys(papers) if citations else {}
+    views = {
         p.slug: paper_view(
             p,
             topic_slugs,
@@ -249,9 +284,21 @@ def paper_views(
             older=papers[i + 1] if i + 1 < len(papers) else None,
             render_markdown=render_markdown,
             texts=texts,
+            citation_key=keys.get(p.slug),
         )
         for i, p in enumerate(papers)
     }
+    if site.related:
+        views = {
+            slug: replace(
+                view,
+                related=tuple(
+                    related_view(views[s]) for s in site.related.get(slug, ()) if s in views
+                ),
+            )
+            for slug, view in views.items()
+        }
+    return views
 
 
 def pager(number: int, total: int, page_url: Callable[[int], str], u: urls.Urls) -> Pager:

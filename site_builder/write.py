@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import rcssmin
+
 from . import urls
 from .errors import ConfigError, SiteError
 
@@ -24,6 +26,7 @@ FINGERPRINTED = (".css", ".js")
 class StaticFile:
     source: Path
     out: str  # path inside output/
+    data: bytes | None = None  # what to write instead of copying source (minified CSS)
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,15 @@ def collect_assets(theme_dirs: Iterable[Path], site_static: Path) -> Assets:
     asset_urls: dict[str, str] = {}
     for name, path in sorted(chosen.items()):
         out = f"static/{name}"
+        data = None
         if path.suffix in FINGERPRINTED:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            data = path.read_bytes()
+            if path.suffix == ".css":
+                # Theme CSS is written for people (comments, spacing); readers get it minified.
+                data = rcssmin.cssmin(data.decode("utf-8")).encode("utf-8")
+            digest = hashlib.sha256(data).hexdigest()[:10]
             out = f"static/{name[: -len(path.suffix)]}.{digest}{path.suffix}"
-        files.append(StaticFile(path, out))
+        files.append(StaticFile(path, out, data))
         asset_urls[name] = out
     for path in _walk(site_static):
         files.append(StaticFile(path, path.relative_to(site_static).as_posix()))
@@ -109,7 +117,10 @@ def write_site(
         for static in assets.files:
             target = _target(staging, static.out)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(static.source, target)
+            if static.data is not None:
+                target.write_bytes(static.data)
+            else:
+                shutil.copyfile(static.source, target)
             written[static.out] = f"static file {static.source}"
             count += 1
         for rel, data in pages:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import urls
 from ..config import Config
 from ..errors import Warn
-from . import daily, feeds, meta, saved, search, sitemap
+from . import citations, daily, feeds, meta, papers_json, saved, search, sitemap
 
 if TYPE_CHECKING:
     from ..render import Renderer
@@ -32,6 +32,9 @@ def producers(config: Config) -> list[Producer]:
         chosen.append(search.produce)
     if config.saved_list:
         chosen.append(saved.produce)
+    chosen.append(papers_json.produce)  # always: the machine-readable index of the collection
+    if config.citations:
+        chosen.append(citations.produce)
     return chosen
 
 

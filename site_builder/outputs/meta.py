@@ -104,8 +104,8 @@ def paper_meta(config: Config, paper: PaperView) -> PaperMeta:
     }
     if paper.authors:
         article["author"] = [{"@type": "Person", "name": name} for name in paper.authors]
-    if abstract:
-        article["abstract"] = abstract
+    if abstract:  # the full text is in the page and in citation_abstract; a summary is enough
+        article["description"] = plain_text(abstract, DESCRIPTION_LIMIT)
     if has_site_url(config):
         article["url"] = paper.permalink
     if topics:

@@ -152,7 +152,7 @@ def test_json_ld_describes_the_paper(tmp_path: Path) -> None:
         "name": "A paper",
         "datePublished": "2024-03-09",
         "author": [{"@type": "Person", "name": "Ada Lovelace"}],
-        "abstract": "We study things. Code: https://github.com/a/b",
+        "description": "We study things. Code: https://github.com/a/b",
         "url": BASE + "papers/p1/",
         "keywords": ["RL", "Vision"],
         "sameAs": ["https://arxiv.org/abs/2401.00001", "https://doi.org/10.1/x"],

@@ -1,0 +1,197 @@
+"""Related papers: the most similar papers by TF-IDF over title and abstract (cosine).
+
+Pure and deterministic: the same papers give the same neighbours, ties broken by slug. Built
+for large collections: the term matrix stays sparse, and similarities are computed a block of
+rows at a time within a fixed budget of scores, keeping only each row's best; no N x N matrix
+ever exists. See docs/related.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..model import Paper
+
+# The title says what a paper is about in few words; repeating it weights it against the
+# abstract's many general words ("propose", "results") without a second vectorizer.
+TITLE_WEIGHT = 3
+
+# Words every ML abstract uses: they make all papers look alike, so they carry no signal.
+DOMAIN_STOP_WORDS = frozenset(
+    """
+    abstract achieve achieved achieves al approach approaches art available based benchmark
+    benchmarks code com demonstrate demonstrated demonstrates despite et existing experiment
+    experimental experiments extensive furthermore github http https improve improved improves
+    improving including introduce introduces io key method methods model models moreover novel
+    org outperform outperforms paper papers performance present presents problem problems
+    propose proposed proposes provide provides publicly recent recently release released result
+    results show shown shows significantly study studies task tasks use used uses using various
+    work works www
+    """.split()  # noqa: SIM905  (a word list reads best as text)
+)
+
+# Tokens of two or more letters/digits holding at least one letter: keeps "3d" and "gpt4",
+# drops bare numbers such as years and scores.
+TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])[^\W_]{2,}\b"
+_URL = re.compile(r"https?://\S+|www\.\S+")
+
+# Collections up to this size are compared on every term: exact, and still fast. Above it,
+# candidates come from each paper's strongest terms only and are then re-scored exactly.
+EXACT_LIMIT = 5_000
+TERMS_PER_PAPER = 30  # strongest terms kept per paper when looking for candidates
+MIN_CANDIDATES = 20  # candidates re-scored exactly per paper (at least 4x the count)
+# Multiply-adds (= an upper bound on stored scores) per block of rows: about 100 MB of
+# scores at once, whatever the collection size.
+BLOCK_BUDGET = 8_000_000
+
+
+def stop_words() -> list[str]:
+    """scikit-learn's English stop words and the ML words above."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS)
+
+
+def paper_text(paper: Paper) -> str:
+    """What similarity is computed on: the title (weighted) and the abstract, without URLs."""
+    return " ".join([paper.title] * TITLE_WEIGHT + [_URL.sub(" ", paper.abstract)])
+
+
+def term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
+    """L2-normalised TF-IDF rows (float32), one per paper in the given order."""
+    # Imported here: scikit-learn takes a second or two to import, which a site with
+    # related papers switched off should not pay.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n_docs = len(papers)
+    vectorizer = TfidfVectorizer(
+        stop_words=stop_words(),
+        token_pattern=TOKEN_PATTERN,
+        # Two-word phrases ("music generation", "reward model") read a little better; past
+        # EXACT_LIMIT their vocabulary would cost gigabytes, so large collections use words.
+        ngram_range=(1, 2) if n_docs <= EXACT_LIMIT else (1, 1),
+        sublinear_tf=False,
+        # A term in one paper only never links two papers; large collections drop those to
+        # keep the vocabulary small. Small ones keep them so the vector norms stay honest.
+        min_df=2 if n_docs >= 1_000 else 1,
+        # A term in most papers says nothing about any pair of them.
+        max_df=0.5 if n_docs >= 20 else 1.0,
+        dtype=np.float32,
+    )
+    return vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+
+
+def strongest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    """Each row cut to its `keep` highest weights (ties: lower column first)."""
+    lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    order = np.lexsort((matrix.indices, -matrix.data, rows))  # by row, then weight, then column
+    rank = np.arange(matrix.nnz) - matrix.indptr[rows[order]]
+    kept = np.sort(order[rank < keep])
+    indptr = np.concatenate(([0], np.cumsum(np.minimum(lengths, keep))))
+    return sp.csr_matrix(
+        (matrix.data[kept], matrix.indices[kept], indptr), shape=matrix.shape, dtype=matrix.dtype
+    )
+
+
+def _blocks(queries: sp.csr_matrix, index_t: sp.csr_matrix) -> Iterator[tuple[int, int]]:
+    """Row ranges whose products stay within BLOCK_BUDGET multiply-adds."""
+    n_rows = queries.shape[0]
+    postings = np.diff(index_t.indptr).astype(np.int64)  # papers holding each term
+    cumulative = np.concatenate(([0], np.cumsum(postings[queries.indices])))
+    work = np.minimum(cumulative[queries.indptr[1:]] - cumulative[queries.indptr[:-1]], n_rows)
+    start, total = 0, 0
+    for row, cost in enumerate(work.tolist()):
+        if total and total + cost > BLOCK_BUDGET:
+            yield start, row
+            start, total = row, 0
+        total += cost
+    yield start, n_rows
+
+
+def _best(cols: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """The k columns with the highest positive scores: highest first, ties by column."""
+    positive = scores > 0
+    cols, scores = cols[positive], scores[positive]
+    if len(scores) > k:
+        threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
+        top = scores >= threshold  # ties at the threshold all stay, sorted out below
+        cols, scores = cols[top], scores[top]
+    return cols[np.lexsort((cols, -scores))[:k]]
+
+
+def _rescore(
+    matrix: sp.csr_matrix, start: int, picks: list[np.ndarray], scratch: np.ndarray
+) -> list[np.ndarray]:
+    """Exact cosine similarity of row start+r with each row in picks[r].
+
+    The query row is spread into `scratch` (a zeroed vector as long as the vocabulary), so each
+    candidate term is one lookup; scratch is zeroed again before returning.
+    """
+    cands = matrix[np.concatenate(picks)]
+    bounds = np.concatenate(([0], np.cumsum([len(p) for p in picks])))
+    scores = []
+    for r, pick in enumerate(picks):
+        lo, hi = matrix.indptr[start + r], matrix.indptr[start + r + 1]
+        terms = matrix.indices[lo:hi]
+        scratch[terms] = matrix.data[lo:hi]
+        seg = cands.indptr[bounds[r] : bounds[r + 1] + 1]
+        a, b = seg[0], seg[-1]
+        products = cands.data[a:b] * scratch[cands.indices[a:b]]
+        scratch[terms] = 0
+        # Summed in each candidate's term order: identical papers get identical scores. A
+        # candidate shares a term with its query, so no segment is empty (reduceat needs that).
+        scores.append(np.add.reduceat(products, seg[:-1] - a) if len(pick) else products[:0])
+    return scores
+
+
+def neighbours(matrix: sp.csr_matrix, count: int) -> list[np.ndarray]:
+    """For each row of an L2-normalised matrix, the `count` most similar other rows."""
+    n = matrix.shape[0]
+    exact = n <= EXACT_LIMIT
+    # Above EXACT_LIMIT, candidates are papers sharing one of their strongest terms with the
+    # query's strongest: common words, most of the cost of an exact product, drop out.
+    queries = matrix if exact else strongest_terms(matrix, TERMS_PER_PAPER)
+    index_t = queries.T.tocsr()  # terms x papers: a block of query rows times this gives scores
+    wanted = count if exact else max(MIN_CANDIDATES, 4 * count)
+    scratch = np.zeros(matrix.shape[1], dtype=matrix.dtype)
+    result: list[np.ndarray] = []
+    for start, stop in _blocks(queries, index_t):
+        scores = (queries[start:stop] @ index_t).tocsr()
+        picks = []
+        for offset in range(stop - start):
+            lo, hi = scores.indptr[offset], scores.indptr[offset + 1]
+            cols, vals = scores.indices[lo:hi], scores.data[lo:hi]
+            others = cols != start + offset  # never itself
+            picks.append(_best(cols[others], vals[others], wanted))
+        if exact:
+            result.extend(picks)
+            continue
+        # Candidates were found on the strongest terms only: rank them on all terms.
+        rescored = _rescore(matrix, start, picks, scratch)
+        result.extend(_best(p, s, count) for p, s in zip(picks, rescored, strict=True))
+    return result
+
+
+def related_papers(papers: Sequence[Paper], count: int) -> dict[str, tuple[str, ...]]:
+    """Each paper's slug -> up to `count` slugs of the most similar other papers, best first.
+
+    A paper sharing no term with another is never listed as related to it, so a paper can
+    have fewer than `count` (or none).
+    """
+    if count <= 0 or len(papers) < 2:
+        return {p.slug: () for p in papers}
+    ordered = sorted(papers, key=lambda p: p.slug)  # index order is slug order: ties by slug
+    slugs = [p.slug for p in ordered]
+    try:
+        matrix = term_matrix(ordered)
+    except ValueError:  # no usable word in any paper (e.g. only stop words)
+        return {slug: () for slug in slugs}
+    return {
+        slug: tuple(slugs[j] for j in picks)
+        for slug, picks in zip(slugs, neighbours(matrix, count), strict=True)
+    }
