@@ -8,6 +8,7 @@ no script, no event-handler attribute and no ``javascript:`` URL can reach a pag
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import markdown
@@ -15,7 +16,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .links import clean_url
+from .links import clean_url, encode_url
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -99,15 +100,31 @@ def render_markdown(text: str) -> str:
     return MarkdownRenderer()(text)
 
 
+# nh3 escapes '<' and '>' inside attribute values, so a tag ends at the first '>'.
+_LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Links go off-site only: a relative href in an abstract would point into this site."""
+    if tag == "a" and attribute == "href":
+        if urlsplit(value).scheme.lower() not in URL_SCHEMES:
+            return None
+        return encode_url(value)
+    return value
+
+
 def sanitise(html: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )
+    # A refused URL leaves <a rel=...> without href (invalid HTML): keep just its text.
+    return _LINK_WITHOUT_HREF.sub(r"\1", cleaned)
 
 
 def plain_text(text: str, limit: int | None = None) -> str:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from . import urls
+from .links import encode_url
 from .markup import MarkdownRenderer, plain_text
 from .model import LINK_KINDS, Paper, Site, Topic
 
@@ -128,8 +130,9 @@ def paper_view(
     render_markdown = render_markdown or MarkdownRenderer()
     order = {kind: i for i, kind in enumerate(LINK_KINDS)}
     links = sorted(paper.links, key=lambda link: order.get(link.kind, len(order)))
-    arxiv_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
-    doi_url = f"https://doi.org/{paper.doi}" if paper.doi else None
+    # Identifiers are free text in front matter: encoded, they cannot make an invalid href.
+    arxiv_url = f"https://arxiv.org/abs/{quote(paper.arxiv, safe='/')}" if paper.arxiv else None
+    doi_url = f"https://doi.org/{quote(paper.doi, safe='/')}" if paper.doi else None
     return PaperView(
         slug=paper.slug,
         title=paper.title,
@@ -139,7 +142,9 @@ def paper_view(
         date_display=format_date(paper.date),
         authors=paper.authors,
         topics=topic_links(paper, topic_slugs, u),
-        links=tuple(LinkView(link.url, link.kind, LINK_LABELS[link.kind]) for link in links),
+        links=tuple(
+            LinkView(encode_url(link.url), link.kind, LINK_LABELS[link.kind]) for link in links
+        ),
         abstract_html=Markup(render_markdown(paper.abstract)),
         summary=plain_text(paper.abstract, 300),
         arxiv=paper.arxiv,
