@@ -40,13 +40,15 @@ class Built:
 
 
 def file_tree(root: Path, skip: tuple[Path, ...] = ()) -> dict[str, tuple[int, int]]:
-    """Every file and folder under root (but not under `skip`), with its size and mtime."""
+    """Every file and folder under root (but not under `skip`): a file with its size and
+    mtime, a folder with (0, 0) (its mtime changes whenever something inside it does)."""
     tree: dict[str, tuple[int, int]] = {}
     for path in root.rglob("*"):
         if any(path == s or path.is_relative_to(s) for s in skip):
             continue
         st = path.lstat()
-        tree[path.relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
+        stamp = (0, 0) if path.is_dir() else (st.st_size, st.st_mtime_ns)
+        tree[path.relative_to(root).as_posix()] = stamp
     return tree
 
 
