@@ -84,9 +84,10 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBu
         yield HostileBuild(site, site / "output", url, root, before, after)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """One headless Debian Chromium for every browser gate."""
+    """A headless Debian Chromium per test module. Not per session: Playwright's sync API
+    holds an event loop open, which would break later tests that run their own."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
