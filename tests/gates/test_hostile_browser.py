@@ -86,9 +86,7 @@ def visit(context, url: str, origin: str) -> Visit:
     page.on(
         "response",
         lambda r: (
-            seen.failed.append(f"{r.status} {r.url}")
-            if r.status >= 400 and r.url != url and not r.url.endswith("/favicon.ico")
-            else None
+            seen.failed.append(f"{r.status} {r.url}") if r.status >= 400 and r.url != url else None
         ),
     )
     page.goto(url, wait_until="networkidle")
