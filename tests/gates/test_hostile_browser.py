@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -42,6 +43,11 @@ DOM_AUDIT = """() => {
 }"""
 
 
+SEARCH_BOX = "input[type=search], [role=search] input, input[name=q], input[placeholder*=earch i]"
+# Matches hostile text, so results show it; the query itself is shown back and must not run.
+QUERY = "<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script> pwned"
+
+
 @dataclass
 class Visit:
     dialogs: list[str] = field(default_factory=list)
@@ -67,7 +73,23 @@ class Visit:
         ]
 
 
-def visit(context, url: str, origin: str) -> Visit:
+def interact(page, search: bool) -> None:
+    """Do what a reader does, so script that renders content later (saved lists, search
+    results) runs too: press every button not yet pressed, and search for hostile text."""
+    for button in page.locator("button:visible, [role=button]:visible").all()[:30]:
+        if button.get_attribute("aria-pressed") == "true":
+            continue  # pressing it again would undo it (a saved paper would be unsaved)
+        try:
+            button.click(timeout=1000, no_wait_after=True)
+        except Exception:  # hidden by an earlier click, or it navigated away: fine
+            continue
+    if search and page.locator(SEARCH_BOX).count():
+        page.locator(SEARCH_BOX).first.fill(QUERY)
+        page.wait_for_timeout(1500)  # a search index loads and renders its results
+    page.wait_for_load_state("networkidle")
+
+
+def visit(context, url: str, origin: str, search: bool = False) -> Visit:
     """Open one page, wait for it to settle, and record everything content could set off."""
     seen = Visit()
 
@@ -90,6 +112,7 @@ def visit(context, url: str, origin: str) -> Visit:
         ),
     )
     page.goto(url, wait_until="networkidle")
+    interact(page, search)
     # Hover and focus every element, so handlers that need a reader's touch would fire too.
     page.evaluate(
         """() => { for (const el of document.querySelectorAll('body *')) {
@@ -113,13 +136,15 @@ def test_no_content_runs_in_any_page_of_the_hostile_site(chromium, hostile_site)
     origin = hostile_site.url.split("/repo/")[0]
     context = chromium.new_context(viewport={"width": 390, "height": 800})
     problems: list[str] = []
+    urls = {page_url(hostile_site.output, p, hostile_site.url): p for p in pages}
+    if (hostile_site.output / "search").is_dir():  # a query in the address is reflected too
+        urls[hostile_site.url + "search/?q=" + quote(QUERY)] = hostile_site.output / "search"
+    urls[hostile_site.url + "no/such/page/"] = hostile_site.output / "404.html"  # as on Pages
     try:
-        for page in pages:
-            url = page_url(hostile_site.output, page, hostile_site.url)
-            problems += [f"{url}: {p}" for p in visit(context, url, origin).problems()]
-        # A missing address, answered with 404.html, as GitHub Pages does.
-        missing = hostile_site.url + "no/such/page/"
-        problems += [f"{missing}: {p}" for p in visit(context, missing, origin).problems()]
+        # One browser profile throughout, so what a page stores (a saved list) is shown later.
+        for url, page in urls.items():
+            search = page.relative_to(hostile_site.output).parts[0] == "search"
+            problems += [f"{url}: {p}" for p in visit(context, url, origin, search).problems()]
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
@@ -200,3 +225,33 @@ def test_the_width_check_sees_a_page_wider_than_a_phone(chromium, tmp_path: Path
         seen = visit(context, url, url.split("/repo/")[0])
     context.close()
     assert seen.overflow > 0 and seen.problems() == [f"{seen.overflow}px wider than the screen"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # a button whose script renders stored text as HTML (a careless saved list)
+            "<button>Save</button><script>document.querySelector('button').onclick = () =>"
+            " document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=__pwned=2>')"
+            "</script>",
+            2,
+        ),
+        (  # a search box that shows the query back as HTML
+            "<input type=search><output></output><script>const q = document.querySelector"
+            "('input'); q.oninput = () => document.querySelector('output').innerHTML = q.value"
+            "</script>",
+            1,
+        ),
+    ],
+    ids=["button", "search"],
+)
+def test_the_gate_presses_buttons_and_searches(chromium, tmp_path: Path, body, expected) -> None:
+    """The gate can fail through script that only runs when a reader acts."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(f"<!doctype html><title>x</title>{body}", encoding="utf-8")
+    context = chromium.new_context()
+    with serve(site) as url:
+        seen = visit(context, url, url.split("/repo/")[0], search=True)
+    context.close()
+    assert seen.canary == expected
