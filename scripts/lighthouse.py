@@ -37,6 +37,13 @@ from tests.gates.support import (  # noqa: E402  (the gates' build and server, r
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "total-byte-weight": "bytes",
+}
 
 
 def run_lighthouse(url: str, desktop: bool, out: Path) -> dict:
@@ -86,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         kinds = one_page_of_each_kind(output)
         pages = {"home": kinds["home"], "paper": kinds["papers/*"], "topic": kinds["topics/*"]}
         results: dict[str, dict[str, int]] = {}
+        metrics: dict[str, dict[str, str]] = {}
         notes: dict[str, list[str]] = {}
         with serve(output) as root:
             for name, page in pages.items():
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                     for cat in CATEGORIES
                 }
                 results[name]["url"] = url.removeprefix(root)  # type: ignore[assignment]
+                last = runs[-1]["audits"]
+                metrics[name] = {k: last[a].get("displayValue", "") for a, k in METRICS.items()}
                 notes[name] = sorted({s for r in runs for s in shortfalls(r)})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -107,11 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     for name, scores in results.items():
         cells = " | ".join(str(scores[c]) for c in CATEGORIES)
         print(f"| {name} (`/repo/{scores['url']}`) | {cells} |")
+    print()
+    print("| page | " + " | ".join(METRICS.values()) + " |")
+    print("| --- " * (len(METRICS) + 1) + "|")
+    for name, values in metrics.items():
+        print(f"| {name} | " + " | ".join(values.values()) + " |")
+    print()
     for name, found in notes.items():
         for line in found:
             print(f"- {name}: {line}")
     if args.json:
-        args.json.write_text(json.dumps({"scores": results, "below_100": notes}, indent=2))
+        args.json.write_text(
+            json.dumps({"scores": results, "metrics": metrics, "below_100": notes}, indent=2)
+        )
     return 0
 
 
