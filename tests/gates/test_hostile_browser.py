@@ -1,8 +1,8 @@
 """Gate: safety. The hostile fixture site (tests/sites/hostile/) is built, and every one of
 its pages is opened in Chromium: no dialog opens, no script from content runs (the
 `window.__pwned` canary stays unset, nothing logs 'pwned', no page error), nothing is fetched
-from another host, no element carries an event handler or a script URL, no page is wider
-than a phone's screen, and the build wrote no file outside its site folder."""
+from another host, no element carries an event handler or a script URL, and the build wrote no
+file outside its site folder. Besides: no hostile page is wider than a phone's screen."""
 
 from __future__ import annotations
 
@@ -48,6 +48,20 @@ SEARCH_BOX = "input[type=search], [role=search] input, input[name=q], input[plac
 QUERY = "<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script> pwned"
 
 
+# Pressed in the page itself: a click may re-render the buttons, which a locator would wait on.
+PRESS_BUTTONS = """() => {
+  let pressed = 0;
+  for (const b of document.querySelectorAll('button, [role=button]')) {
+    if (pressed >= 30) break;
+    if (b.getAttribute('aria-pressed') === 'true') continue;  // pressing again would undo it
+    if (b.form && b.type === 'submit') continue;  // it would leave; search/?q= is visited too
+    if (!b.checkVisibility()) continue;
+    b.click();
+    pressed++;
+  }
+}"""
+
+
 @dataclass
 class Visit:
     dialogs: list[str] = field(default_factory=list)
@@ -69,22 +83,17 @@ class Visit:
             *(f"failed request: {u}" for u in self.failed),
             *(f"in the DOM: {d}" for d in self.dom),
             *([f"window.__pwned = {self.canary!r}"] if self.canary is not None else []),
-            *([f"{self.overflow}px wider than the screen"] if self.overflow > 0 else []),
         ]
 
 
 def interact(page, search: bool) -> None:
     """Do what a reader does, so script that renders content later (saved lists, search
     results) runs too: press every button not yet pressed, and search for hostile text."""
-    for button in page.locator("button:visible, [role=button]:visible").all()[:30]:
-        if button.get_attribute("aria-pressed") == "true":
-            continue  # pressing it again would undo it (a saved paper would be unsaved)
-        try:
-            button.click(timeout=1000, no_wait_after=True)
-        except Exception:  # hidden by an earlier click, or it navigated away: fine
-            continue
-    if search and page.locator(SEARCH_BOX).count():
-        page.locator(SEARCH_BOX).first.fill(QUERY)
+    page.evaluate(PRESS_BUTTONS)
+    boxes = page.locator(SEARCH_BOX).filter(visible=True).all() if search else []
+    for box in boxes:  # the header's box and the search page's own
+        box.fill(QUERY, timeout=2000)
+    if boxes:
         page.wait_for_timeout(1500)  # a search index loads and renders its results
     page.wait_for_load_state("networkidle")
 
@@ -130,24 +139,43 @@ def visit(context, url: str, origin: str, search: bool = False) -> Visit:
     return seen
 
 
-def test_no_content_runs_in_any_page_of_the_hostile_site(chromium, hostile_site) -> None:
+@pytest.fixture(scope="module")
+def hostile_visits(chromium, hostile_site) -> dict[str, Visit]:
+    """Every page of the hostile site, visited once on a phone-sized screen."""
     pages = html_pages(hostile_site.output)
     assert len(pages) >= 20  # every kind: home, pages 2.., papers, topics, topic pages, 404
     origin = hostile_site.url.split("/repo/")[0]
-    context = chromium.new_context(viewport={"width": 390, "height": 800})
-    problems: list[str] = []
     urls = {page_url(hostile_site.output, p, hostile_site.url): p for p in pages}
     if (hostile_site.output / "search").is_dir():  # a query in the address is reflected too
         urls[hostile_site.url + "search/?q=" + quote(QUERY)] = hostile_site.output / "search"
     urls[hostile_site.url + "no/such/page/"] = hostile_site.output / "404.html"  # as on Pages
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
     try:
         # One browser profile throughout, so what a page stores (a saved list) is shown later.
-        for url, page in urls.items():
-            search = page.relative_to(hostile_site.output).parts[0] == "search"
-            problems += [f"{url}: {p}" for p in visit(context, url, origin, search).problems()]
+        return {
+            url: visit(
+                context, url, origin, page.relative_to(hostile_site.output).parts[0] == "search"
+            )
+            for url, page in urls.items()
+        }
     finally:
         context.close()
+
+
+def test_no_content_runs_in_any_page_of_the_hostile_site(hostile_visits) -> None:
+    problems = [f"{url}: {p}" for url, seen in hostile_visits.items() for p in seen.problems()]
     assert problems == [], "\n".join(problems)
+
+
+def test_no_hostile_page_is_wider_than_a_phone(hostile_visits) -> None:
+    """Long unbroken titles, topic names and formulas wrap or scroll in their own box; they
+    must not push the whole page sideways on a 390 px screen."""
+    wide = [
+        f"{url}: {seen.overflow}px too wide"
+        for url, seen in hostile_visits.items()
+        if seen.overflow > 0
+    ]
+    assert wide == [], "\n".join(wide)
 
 
 def test_hostile_text_is_shown_not_run(chromium, hostile_site) -> None:
@@ -224,7 +252,7 @@ def test_the_width_check_sees_a_page_wider_than_a_phone(chromium, tmp_path: Path
     with serve(site) as url:
         seen = visit(context, url, url.split("/repo/")[0])
     context.close()
-    assert seen.overflow > 0 and seen.problems() == [f"{seen.overflow}px wider than the screen"]
+    assert seen.overflow > 0
 
 
 @pytest.mark.parametrize(
