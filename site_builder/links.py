@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .model import Link
 
@@ -37,6 +37,17 @@ def clean_url(url: str) -> str:
         else:
             break
     return url
+
+
+# Characters a URL may hold as they are (RFC 3986 reserved and unreserved, and '%' so existing
+# escapes stay); quote() percent-encodes the rest: spaces, quotes, '<', '>', '{', non-ASCII.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def encode_url(url: str) -> str:
+    """A URL as a page may link it: a hand-written URL with a space or a quote in it becomes
+    valid (percent-encoded) instead of an invalid href."""
+    return quote(url, safe=_URL_SAFE)
 
 
 def _host(url: str) -> str:

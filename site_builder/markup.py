@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import markdown
@@ -32,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from . import mathml
-from .links import clean_url
+from .links import clean_url, encode_url
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -279,16 +280,32 @@ def render_title(text: str, math: bool = True) -> Rendered:
     return MarkdownRenderer(math=math).title(text)
 
 
+# nh3 escapes '<' and '>' inside attribute values, so a tag ends at the first '>'.
+_LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Links go off-site only: a relative href in an abstract would point into this site."""
+    if tag == "a" and attribute == "href":
+        if urlsplit(value).scheme.lower() not in URL_SCHEMES:
+            return None
+        return encode_url(value)
+    return value
+
+
 def sanitise(html: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )
+    # A refused URL leaves <a rel=...> without href (invalid HTML): keep just its text.
+    return _LINK_WITHOUT_HREF.sub(r"\1", cleaned)
 
 
 class _TextOf(HTMLParser):

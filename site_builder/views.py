@@ -10,11 +10,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from . import bibtex, urls
 from .errors import Warn
+from .links import encode_url
 from .markup import MarkdownRenderer, MathProblem, Rendered, plain_text, summary_html
 from .model import LINK_KINDS, Paper, Site, Topic
 
@@ -202,8 +204,9 @@ def paper_view(
     own = texts_of(paper)
     order = {kind: i for i, kind in enumerate(LINK_KINDS)}
     links = sorted(paper.links, key=lambda link: order.get(link.kind, len(order)))
-    arxiv_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
-    doi_url = f"https://doi.org/{paper.doi}" if paper.doi else None
+    # Identifiers are free text in front matter: encoded, they cannot make an invalid href.
+    arxiv_url = f"https://arxiv.org/abs/{quote(paper.arxiv, safe='/')}" if paper.arxiv else None
+    doi_url = f"https://doi.org/{quote(paper.doi, safe='/')}" if paper.doi else None
     # A .bib is read outside the site: only a full URL is worth putting in it.
     has_site_url = u.base_url.startswith(("http://", "https://"))
     permalink = u.absolute(urls.paper(paper.slug))
@@ -217,7 +220,9 @@ def paper_view(
         date_display=format_date(paper.date),
         authors=paper.authors,
         topics=topic_links(paper, topic_slugs, u),
-        links=tuple(LinkView(link.url, link.kind, LINK_LABELS[link.kind]) for link in links),
+        links=tuple(
+            LinkView(encode_url(link.url), link.kind, LINK_LABELS[link.kind]) for link in links
+        ),
         abstract_html=Markup(own.abstract.html),
         abstract_text=own.abstract.text,
         summary=plain_text(own.abstract.text, SUMMARY_LENGTH),

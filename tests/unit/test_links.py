@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.links import clean_url, find_arxiv_id, find_links, link_kind
+from site_builder.links import clean_url, encode_url, find_arxiv_id, find_links, link_kind
 from site_builder.model import Link
 
 
@@ -133,3 +133,16 @@ def test_host_beats_words() -> None:
 )
 def test_find_arxiv_id(text: str, expected: str | None) -> None:
     assert find_arxiv_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a?b=1&c=%20#x", "https://example.org/a?b=1&c=%20#x"),
+        ('https://github.com/x" onmouseover="y', "https://github.com/x%22%20onmouseover=%22y"),
+        ("https://example.org/?q=<b>", "https://example.org/?q=%3Cb%3E"),
+        ("https://de.wikipedia.org/wiki/Köln", "https://de.wikipedia.org/wiki/K%C3%B6ln"),
+    ],
+)
+def test_encode_url_leaves_valid_urls_alone_and_escapes_the_rest(url: str, expected: str) -> None:
+    assert encode_url(url) == expected

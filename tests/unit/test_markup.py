@@ -453,3 +453,28 @@ def test_summary_ends_before_display_math() -> None:
 def test_summary_of_unclosed_inline_markup_is_closed() -> None:
     html = "<p>a <em>very long emphasised text that goes on</em> and on</p>"
     assert summary_html(html, 20) == "a <em>very long…</em>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[click](javascript:alert(1))",
+        '[titled](javascript:alert(1) "a > b")',
+        "[tab](java\tscript:alert(1))",
+        "[relative](../secret/)",
+        "[entity](&#106;avascript:alert(1))",
+    ],
+)
+def test_a_refused_link_leaves_its_text_and_no_empty_anchor(text: str) -> None:
+    """A link without href but with rel is invalid HTML; the text reads on without a link."""
+    html = render_markdown(text)
+    assert soup(html).find("a") is None, html
+    assert soup(html).get_text().strip() in text
+
+
+def test_link_urls_are_percent_encoded_into_valid_hrefs() -> None:
+    html = render_markdown('[paper](https://example.org/a b"c) and <https://example.org/ü>')
+    assert [a["href"] for a in soup(html).find_all("a")] == [
+        "https://example.org/a%20b%22c",
+        "https://example.org/%C3%BC",
+    ]

@@ -264,3 +264,22 @@ def test_site_theme_is_used_before_the_default(tmp_path: Path) -> None:
     pages = render(make_config(tmp_path, "theme: mine\ntitle: Lab\n"), small_site())
     assert soup(pages["404.html"]).find("title").get_text() == "Lost · Lab"
     assert soup(pages["index.html"]).find("title").get_text() == "Lab"
+
+
+def test_hand_written_link_and_identifier_urls_become_valid_hrefs(tmp_path: Path) -> None:
+    evil = paper(
+        "p1",
+        "T",
+        11,
+        links=(Link(url='https://github.com/x" onmouseover="alert(1)', kind="code"),),
+        arxiv='2001.04643"><b>',
+        doi="10.1002/(SICI)1097<693>",
+    )
+    site = Site(papers=(evil,), topics=(Topic(slug="rl", name="RL", paper_slugs=("p1",)),))
+    page = soup(render(make_config(tmp_path), site)["papers/p1/index.html"])
+    hrefs = {a.get_text(): a["href"] for a in page.select(".badges a, .ids a")}
+    assert hrefs == {
+        "Code": "https://github.com/x%22%20onmouseover=%22alert(1)",
+        'arXiv:2001.04643"><b>': "https://arxiv.org/abs/2001.04643%22%3E%3Cb%3E",
+        "doi:10.1002/(SICI)1097<693>": "https://doi.org/10.1002/%28SICI%291097%3C693%3E",
+    }
