@@ -215,14 +215,16 @@ def test_search_works_in_the_dev_server(context, tmp_path: Path) -> None:
         SiteBuild(site, "https://u.github.io/repo/"), port=0, say=said.append, shout=said.append
     )
     server.start()
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.goto(server.url + "search/?q=piano+transcription")
         page.wait_for_selector("#search-results li")
         page.locator("#search-results .card-title a").first.click()
         page.wait_for_load_state()
         assert page.url == server.url + PIANO
     finally:
+        # Close the page first: its live-reload client would log failed reconnects otherwise.
+        page.close()
         server.stop()
 
 
