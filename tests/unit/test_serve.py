@@ -7,13 +7,14 @@ import asyncio
 import http.client
 import json
 import os
+import queue
 import re
-import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -594,13 +595,19 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temp_folder(tiny_site: Path, tmp_p
     )
     try:
         assert proc.stdout is not None
+        # Lines are read on a thread: select() on a buffered pipe misses lines that arrived
+        # in the same chunk as the one just read.
+        lines: queue.Queue[str] = queue.Queue()
+        stdout = proc.stdout
+        threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
         out = ""
         deadline = time.monotonic() + 30
         while "Serving" not in out:
             assert time.monotonic() < deadline, f"server did not start: {out!r}"
-            ready, _, _ = select.select([proc.stdout], [], [], 1)
-            if ready:
-                out += proc.stdout.readline()
+            try:
+                out += lines.get(timeout=1)
+            except queue.Empty:
+                pass
             assert proc.poll() is None, f"server exited: {out!r}"
         assert f"Serving http://127.0.0.1:{port}/repo/ (Ctrl-C to stop)" in out
         assert len(list(temp.iterdir())) == 1
