@@ -604,10 +604,8 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temp_folder(tiny_site: Path, tmp_p
         deadline = time.monotonic() + 30
         while "Serving" not in out:
             assert time.monotonic() < deadline, f"server did not start: {out!r}"
-            try:
+            with suppress(queue.Empty):
                 out += lines.get(timeout=1)
-            except queue.Empty:
-                pass
             assert proc.poll() is None, f"server exited: {out!r}"
         assert f"Serving http://127.0.0.1:{port}/repo/ (Ctrl-C to stop)" in out
         assert len(list(temp.iterdir())) == 1
