@@ -2,70 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+from browsing import MARK, sync_api
 
-from site_builder.cli import main
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[1]
 PAPER = "papers/musecoco-generating-symbolic-music-from-text/"
 
-pytestmark = pytest.mark.browser
-if os.environ.get("SITE_BUILDER_REQUIRE_BROWSER"):  # CI: no silent skips
-    import playwright.sync_api as sync_api
-
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing"
-else:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("site")
-    root = tmp_path_factory.mktemp("www")
-    dump = REPO / "data" / "daily-papers.txt"
-    assert main(["--site", str(site), "ingest", str(dump), "--year", "2026", "-q"]) == 0
-    args = ["--site", str(site), "build", "--base-url", "https://u.github.io/repo/"]
-    assert main([*args, "--output", str(root / "repo")]) == 0
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    # 127.0.0.1 is a secure context, so navigator.clipboard exists as on GitHub Pages (https).
-    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield b
-        b.close()
+pytestmark = MARK
 
 
 def test_copy_bibtex_puts_the_entry_on_the_clipboard(browser, site_url: str) -> None:

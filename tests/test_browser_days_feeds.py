@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import feedparser
 import pytest
+from browsing import MARK
 
-# The served site and the browser come from the main browser test module (same skip rules).
-from test_browser import browser, site_url  # noqa: F401
-
-pytestmark = pytest.mark.browser
+pytestmark = MARK
 
 
 @pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
-def test_reader_browses_by_day(browser, site_url: str, width: int) -> None:  # noqa: F811
+def test_reader_browses_by_day(browser, site_url: str, width: int) -> None:
     page = browser.new_page(viewport={"width": width, "height": 900})
     failed: list[str] = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
@@ -39,7 +37,7 @@ def test_reader_browses_by_day(browser, site_url: str, width: int) -> None:  # n
     page.close()
 
 
-def test_subscribe_link_on_a_topic_page_gives_a_valid_feed(browser, site_url: str) -> None:  # noqa: F811
+def test_subscribe_link_on_a_topic_page_gives_a_valid_feed(browser, site_url: str) -> None:
     page = browser.new_page()
     page.goto(site_url + "topics/music-and-audio/")
     href = page.locator("a.subscribe").get_attribute("href")

@@ -6,91 +6,27 @@ and desktop widths (light and dark) in DIR.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browsing import DUMP, MARK, REPO, ingest, served_site
 
-from site_builder.cli import main
 from site_builder.serve import DevServer, SiteBuild
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[1]
+HOSTILE_DUMP = REPO / "tests" / "sites" / "hostile" / "dump.txt"
 PIANO = "papers/high-resolution-piano-transcription-with-pedals-by-regressing-onset-and-offset/"
 
-pytestmark = pytest.mark.browser
-if os.environ.get("SITE_BUILDER_REQUIRE_BROWSER"):  # CI: no silent skips
-    import playwright.sync_api as sync_api
-
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing"
-else:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_folder(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/repo/"
-
-
-def build_under_repo(site: Path, root: Path) -> None:
-    args = ["--site", str(site), "build", "--base-url", "https://u.github.io/repo/"]
-    assert main([*args, "--output", str(root / "repo")]) == 0
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("site")
-    root = tmp_path_factory.mktemp("www")
-    dump = REPO / "data" / "daily-papers.txt"
-    assert main(["--site", str(site), "ingest", str(dump), "--year", "2026", "-q"]) == 0
-    build_under_repo(site, root)
-    server, url = serve_folder(root)
-    yield url
-    server.shutdown()
+pytestmark = MARK
 
 
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("hostile")
-    root = tmp_path_factory.mktemp("www-hostile")
-    dump = REPO / "tests" / "sites" / "hostile" / "dump.txt"
-    assert main(["--site", str(site), "ingest", str(dump), "--year", "2026", "-q"]) == 0
-    build_under_repo(site, root)
-    server, url = serve_folder(root)
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield b
-        b.close()
+    site = ingest(HOSTILE_DUMP, tmp_path_factory.mktemp("hostile"))
+    with served_site(site, tmp_path_factory.mktemp("www-hostile")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -207,9 +143,7 @@ def test_search_results_show_hostile_titles_as_text(context, hostile_url: str) -
 
 
 def test_search_works_in_the_dev_server(context, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    dump = REPO / "data" / "daily-papers.txt"
-    assert main(["--site", str(site), "ingest", str(dump), "--year", "2026", "-q"]) == 0
+    site = ingest(DUMP, tmp_path / "site")
     said: list[str] = []
     server = DevServer(
         SiteBuild(site, "https://u.github.io/repo/"), port=0, say=said.append, shout=said.append
