@@ -10,9 +10,13 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import SiteError, Warn
+
+if TYPE_CHECKING:
+    from .config import Config
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -106,8 +110,8 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _build(args: argparse.Namespace) -> int:
-    from .build import build
+def _config(args: argparse.Namespace) -> Config:
+    """site.yaml with the --base-url and --output flags of build and check applied."""
     from .config import load_config
 
     overrides: dict[str, object] = {}
@@ -115,7 +119,13 @@ def _build(args: argparse.Namespace) -> int:
         overrides["base_url"] = args.base_url
     if args.output is not None:
         overrides["output_dir"] = str(args.output.resolve())
-    config = load_config(args.site, overrides)
+    return load_config(args.site, overrides)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    config = _config(args)
     report = build(config, strict=args.strict)
     _print_warnings(report.warnings)
     where = config.base_url or config.base_path
@@ -147,14 +157,8 @@ def _new(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import check_site
-    from .config import load_config
 
-    overrides: dict[str, object] = {}
-    if args.base_url is not None:
-        overrides["base_url"] = args.base_url
-    if args.output is not None:
-        overrides["output_dir"] = str(args.output.resolve())
-    config = load_config(args.site, overrides)
+    config = _config(args)
     if not (config.output_dir / "index.html").is_file():
         print(
             f"error: no built site in {config.output_dir}; run site-builder build first",
