@@ -20,3 +20,16 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("seed")
     assert run_cli("--site", str(site), "ingest", str(DUMP), "--year", "2026", "-q") == 0
     return site
+
+
+@pytest.fixture(
+    scope="module", params=["/", "https://user.github.io/repo/"], ids=["root", "subpath"]
+)
+def built(request: pytest.FixtureRequest, seed_site: Path, tmp_path_factory) -> tuple[Path, str]:
+    """The seed site built at '/' and under '/repo/': (output folder, base path)."""
+    out = tmp_path_factory.mktemp("out") / "site"
+    args = ["--site", str(seed_site), "build", "--output", str(out)]
+    if request.param != "/":
+        args += ["--base-url", request.param]
+    assert run_cli(*args) == 0
+    return out, "/" if request.param == "/" else "/repo/"

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import bibtexparser
-import pytest
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from .conftest import run_cli
@@ -43,18 +42,6 @@ def parse_bib(path: Path) -> list[bibtexparser.model.Entry]:
     library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
     assert library.failed_blocks == [], path
     return library.entries
-
-
-@pytest.fixture(
-    scope="module", params=["/", "https://user.github.io/repo/"], ids=["root", "subpath"]
-)
-def built(request: pytest.FixtureRequest, seed_site: Path, tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("out") / "site"
-    args = ["--site", str(seed_site), "build", "--output", str(out)]
-    if request.param != "/":
-        args += ["--base-url", request.param]
-    assert run_cli(*args) == 0
-    return out, "/" if request.param == "/" else "/repo/"
 
 
 def paper_pages(out: Path) -> dict[str, Path]:

@@ -12,18 +12,6 @@ from .conftest import run_cli
 from .sitecheck import broken_links, html_pages, soup
 
 
-@pytest.fixture(
-    scope="module", params=["/", "https://user.github.io/repo/"], ids=["root", "subpath"]
-)
-def built(request: pytest.FixtureRequest, seed_site: Path, tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("out") / "site"
-    args = ["--site", str(seed_site), "build", "--output", str(out)]
-    if request.param != "/":
-        args += ["--base-url", request.param]
-    assert run_cli(*args) == 0
-    return out, "/" if request.param == "/" else "/repo/"
-
-
 @pytest.fixture(scope="module")
 def built_off(seed_site: Path, tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("off")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from site_builder.frontmatter import split
 
 from .conftest import run_cli
@@ -19,19 +17,6 @@ def papers_of(site: Path) -> dict[str, tuple[dict, str]]:
         meta, _lines, body, _start = split(path.read_text(encoding="utf-8"), path)
         out[meta["slug"]] = (meta, body)
     return out
-
-
-@pytest.fixture(
-    scope="module", params=["/", "https://user.github.io/repo/"], ids=["root", "subpath"]
-)
-def built(request: pytest.FixtureRequest, seed_site: Path, tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("out") / "site"
-    args = ["--site", str(seed_site), "build", "--output", str(out)]
-    if request.param != "/":
-        args += ["--base-url", request.param]
-    assert run_cli(*args) == 0
-    base_path = "/" if request.param == "/" else "/repo/"
-    return out, base_path
 
 
 def test_ingest_writes_51_papers_with_topics(seed_site: Path) -> None:
