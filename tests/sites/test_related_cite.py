@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import bibtexparser
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from bibcheck import latex_to_text
 
 from .conftest import run_cli
 from .sitecheck import broken_links, html_pages, inert_problems, soup
@@ -22,20 +22,6 @@ MUSIC_GENERATION = [
     "musecoco-generating-symbolic-music-from-text",
     "quantized-gan-for-complex-music-generation-from-dance-videos",
 ]
-
-
-def latex_to_text(value: str) -> str:
-    db = get_default_latex_context_db()
-    db.add_context_category(
-        "brace-macros",
-        prepend=True,
-        macros=[
-            MacroTextSpec("textbraceleft", "{"),
-            MacroTextSpec("textbraceright", "}"),
-            MacroTextSpec("textasciicircum", "^"),
-        ],
-    )
-    return LatexNodes2Text(latex_context=db, math_mode="verbatim").latex_to_text(value)
 
 
 def parse_bib(path: Path) -> list[bibtexparser.model.Entry]:

@@ -8,7 +8,7 @@ import itertools
 
 import bibtexparser
 import pytest
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from bibcheck import latex_to_text
 
 from site_builder import bibtex
 from site_builder.model import Paper
@@ -21,21 +21,6 @@ HOSTILE_TITLES = [
     "Ünïcödé naïve café — 🎵 ∑ x_i, 東京, RTL \u202etxt",
     '"Quoted" title, with = sign and , commas',
 ]
-
-
-def latex_to_text() -> LatexNodes2Text:
-    """An independent LaTeX reader (pylatexenc) knowing what the brace macros print."""
-    db = get_default_latex_context_db()
-    db.add_context_category(
-        "brace-macros",
-        prepend=True,
-        macros=[
-            MacroTextSpec("textbraceleft", "{"),
-            MacroTextSpec("textbraceright", "}"),
-            MacroTextSpec("textasciicircum", "^"),
-        ],
-    )
-    return LatexNodes2Text(latex_context=db, math_mode="verbatim")
 
 
 def paper(title: str = "A title", slug: str = "a-title", **kw) -> Paper:
@@ -61,7 +46,7 @@ def test_hostile_titles_parse_back_to_the_same_text(title: str) -> None:
         depth += {"{": 1, "}": -1}.get(ch, 0)
         assert depth >= 0
     assert depth == 0
-    assert latex_to_text().latex_to_text(raw) == title
+    assert latex_to_text(raw) == title
 
 
 def test_control_characters_are_dropped_and_spaces_folded() -> None:
