@@ -25,6 +25,10 @@ KNOWN_KEYS = (
     "doi",
     "source",
     "format",
+    "venue",
+    "categories",
+    "keywords",
+    "openreview",
 )
 MAX_TOPICS_IN_FILE = 10
 
@@ -171,6 +175,10 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
     arxiv = fields.identifier("arxiv")
     doi = fields.identifier("doi")
     source = fields.text("source")
+    venue = fields.text("venue")
+    categories = fields.text_list("categories")
+    keywords = fields.text_list("keywords")
+    openreview = fields.identifier("openreview")
     body_format = fields.text("format") or "markdown"
     if body_format not in ABSTRACT_FORMATS:
         fields.fail(
@@ -193,6 +201,10 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         arxiv=arxiv,
         doi=doi,
         source=source,
+        venue=venue,
+        categories=categories,
+        keywords=keywords,
+        openreview=openreview,
         path=path,
         topics_from_file="topics" in meta and bool(topics),
         format=body_format,

@@ -31,6 +31,10 @@ class Paper:
     arxiv: str | None = None
     doi: str | None = None
     source: str | None = None
+    venue: str | None = None  # journal, conference or workshop, as the source names it
+    categories: tuple[str, ...] = ()  # source categories, e.g. arXiv 'cs.LG' (topic signals)
+    keywords: tuple[str, ...] = ()  # author or source keywords (topic signals)
+    openreview: str | None = None  # OpenReview note id
     path: Path | None = None  # the content file it came from
     topics_from_file: bool = False  # True when the front matter named the topics (hand edits win)
     format: str = "markdown"  # of the abstract, one of ABSTRACT_FORMATS
@@ -45,6 +49,27 @@ class Topic:
     name: str
     description: str = ""
     paper_slugs: tuple[str, ...] = ()  # newest first
+    area: str = ""  # slug of the taxonomy area it belongs to ("" when it has none)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A group of topics in a two-level taxonomy (e.g. 'Learning paradigms')."""
+
+    slug: str
+    name: str
+    description: str = ""
+    topic_slugs: tuple[str, ...] = ()  # in taxonomy order
+    paper_slugs: tuple[str, ...] = ()  # every paper in any of its topics, newest first
+
+
+@dataclass(frozen=True)
+class Author:
+    """One person, with every paper that names them (newest first)."""
+
+    slug: str
+    name: str  # the spelling shown on their page
+    paper_slugs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +78,10 @@ class Site:
     topics: tuple[Topic, ...] = field(default=())  # taxonomy order, then extra topics by name
     # paper slug -> slugs of its most similar papers, most similar first (enrich/related.py)
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    areas: tuple[Area, ...] = ()  # taxonomy order; empty for a one-level taxonomy
+    authors: tuple[Author, ...] = ()  # by slug; empty until enrich/authors runs
+    # paper slug -> its authors' slugs, in byline order (enrich/authors.py)
+    paper_authors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def paper(self, slug: str) -> Paper:
         for p in self.papers:
