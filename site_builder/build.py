@@ -1,73 +1,480 @@
-"""build(config): load -> enrich -> render -> write. Reads like a table of contents."""
+"""build(config): load -> enrich -> plan -> render -> write. Reads like a table of contents.
+
+A build reuses what the last one left in the build cache (cache.py): content files whose
+bytes did not change are not parsed again, related papers are not recomputed for the same
+texts, and only routes whose dependency hash changed are rendered; the rest of output/ is
+carried over as hard links. The result is byte-identical to a cold build of the same sources.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
+from . import bibtex
+from .cache import BuildCache, BuildState, code_hash
 from .config import Config, builtin_themes_dir
 from .enrich import related, topics
-from .errors import ErrorList, SiteError, Warn, raise_collected
-from .load import load_papers
-from .outputs import config_warnings, search, site_files
-from .render import Renderer
+from .errors import ErrorList, SiteError, Warn
+from .load import load_paper, load_papers
+from .model import Paper, Site
+from .outputs import config_warnings, search
+from .plan import PlanInputs, plan
+from .render import RouteRenderer, TemplateHashes, make_environment, make_loader
+from .routes import PAPER, PAPER_BIB, Route
 from .taxonomy import load_taxonomy
-from .write import collect_assets, write_site
+from .urls import Urls
+from .views import CardView, ViewStore
+from .write import Assets, Staging, collect_assets, output_build_id
+
+PARALLEL_FROM = 400  # routes to render before worker processes pay for themselves
+SEARCH_DIR = search.BUNDLE_DIR + "/"
+# Paper fields that never reach a page (where the file is, which lines hold what).
+_NOT_SHOWN = {"path", "title_line", "abstract_line", "topics_from_file"}
 
 
 @dataclass(frozen=True)
 class BuildReport:
     papers: int
     topics: int
-    pages: int
-    files: int
+    pages: int  # routes in the plan
+    files: int  # files written by this build (0: nothing changed)
     seconds: float
     warnings: tuple[Warn, ...]
     output_dir: Path
+    rendered: int = 0  # routes rendered (the rest were reused)
+    pending: tuple[str, ...] = ()  # work left to a follow-up build (serve only)
+    timings: Mapping[str, float] = field(default_factory=dict)
 
 
-def build(config: Config, *, strict: bool = False) -> BuildReport:
+Progress = Callable[[int, int], None]  # (done, total) while rendering
+
+
+def build(
+    config: Config,
+    *,
+    strict: bool = False,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> BuildReport:
     """Build the site into config.output_dir. On any error nothing in output/ changes."""
-    started = time.perf_counter()
-    papers, warnings = load_papers(config)
-    if not papers:
-        warnings += (
-            Warn("no papers yet; add some with 'site-builder ingest FILE'", config.papers_dir),
-        )
-    warnings += config_warnings(config)
-    if strict and warnings:
-        raise ErrorList(w.as_error() for w in warnings)
-    taxonomy = load_taxonomy(config.topics_file)
-    site = topics.assign(papers, taxonomy, config.max_topics)
-    if config.related and config.related_count:
-        site = replace(site, related=related.related_papers(site.papers, config.related_count))
-    assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
-    renderer = Renderer(config, site, assets.urls)
-    pages = list(renderer.pages())  # render everything before touching output/
-    warnings += tuple(renderer.warnings)
-    if strict and renderer.warnings:
-        raise ErrorList(w.as_error() for w in renderer.warnings)
-    pages += site_files(renderer, pages)  # sitemap.xml, robots.txt: need every page
-    _check_unique(pages)
-    # Pagefind indexes the finished pages in the staging folder, before the swap.
-    files = write_site(config.output_dir, pages, assets, finalize=search.finalizer(config))
-    return BuildReport(
-        papers=len(site.papers),
-        topics=len(site.topics),
-        pages=len(pages),
-        files=files,
-        seconds=time.perf_counter() - started,
-        warnings=warnings,
-        output_dir=config.output_dir,
+    return Builder(config.site_dir, use_cache=use_cache).build(
+        config, strict=strict, jobs=jobs, progress=progress
     )
 
 
-def _check_unique(pages: list[tuple[str, bytes]]) -> None:
-    seen: set[str] = set()
-    errors: list[SiteError] = []
-    for rel, _data in pages:
-        if rel in seen:
-            errors.append(SiteError(f"two pages would be written to {rel}"))
-        seen.add(rel)
-    raise_collected(errors)
+class Builder:
+    """Builds one site again and again, keeping the last build's state in memory (serve) and
+    in the build cache on disk (the next ``site-builder build``)."""
+
+    def __init__(self, site_dir: Path, *, use_cache: bool = True):
+        self.cache = BuildCache(site_dir, enabled=use_cache)
+        self.state: BuildState | None = None
+
+    def build(
+        self,
+        config: Config,
+        *,
+        strict: bool = False,
+        jobs: int | None = None,
+        progress: Progress | None = None,
+        defer_global: bool = False,
+    ) -> BuildReport:
+        """One build. ``defer_global`` (serve): reuse the last related-papers result when the
+        texts changed, and say so in ``pending``; a follow-up build without it converges."""
+        started = time.perf_counter()
+        clock = _Clock()
+        previous = self.state if self.state is not None else self.cache.load()
+        state = BuildState()
+
+        papers, warnings = load_papers(config, _cached_parse(previous, state))
+        if not papers:
+            warnings += (
+                Warn("no papers yet; add some with 'site-builder ingest FILE'", config.papers_dir),
+            )
+        warnings += config_warnings(config)
+        if strict and warnings:
+            raise ErrorList(w.as_error() for w in warnings)
+        clock.lap("load")
+
+        taxonomy = load_taxonomy(config.topics_file)
+        site = topics.assign(papers, taxonomy, config.max_topics)
+        clock.lap("topics")
+        pending: list[str] = []
+        if config.related and config.related_count:
+            mapping, fresh = _related(site, config, previous, defer_global)
+            site = replace(site, related=mapping)
+            if fresh:
+                state.related = (_related_key(site, config), dict(mapping))
+            else:
+                pending.append("related papers")
+                state.related = previous.related
+        clock.lap("related")
+
+        assets = collect_assets(
+            [config.theme_dir, builtin_themes_dir() / "default"], config.static_dir
+        )
+        asset_hashes = _asset_hashes(assets)
+        fingerprints = {p.slug: _fingerprint(p, site) for p in site.papers}
+        keys = bibtex.citation_keys(site.papers) if config.citations else {}
+        loader = make_loader(config)
+        env = make_environment(config, assets.urls)
+        inputs = PlanInputs(
+            config=config,
+            fingerprints=fingerprints,
+            citation_keys=keys,
+            template_hash=TemplateHashes(loader, env),
+            # Where the output goes changes no byte of it.
+            global_hash=_digest(
+                repr(replace(config, output_dir=Path())), sorted(assets.urls.items()), code_hash()
+            ),
+            asset_outputs=tuple(f.out for f in assets.files),
+            user_static=frozenset(
+                f.out for f in assets.files if not f.out.startswith("static/")
+            ),
+        )
+        routes = plan(site, inputs)
+        clock.lap("plan")
+
+        out = config.output_dir
+        reuse = (
+            bool(previous.output_id)
+            and previous.output_dir == str(out)
+            and output_build_id(out) == previous.output_id
+        )
+        todo = [r for r in routes if not reuse or previous.routes.get(r.output) != r.deps]
+        assets_todo = [
+            f
+            for f in assets.files
+            if not reuse or previous.assets.get(f.out) != asset_hashes[f.out]
+        ]
+        gone = set(previous.routes) | set(previous.assets) if reuse else set()
+        gone -= {r.output for r in routes} | set(asset_hashes)
+
+        u = Urls(config.base_path, config.base_url)
+        views = ViewStore(
+            site,
+            u,
+            math=config.math,
+            site_dir=config.site_dir,
+            citation_keys=keys,
+            author_pages=bool(site.authors),
+        )
+        renderer = RouteRenderer(config, site, views, env, lambda: routes)
+        state.files = state.files  # filled by the parser above
+        state.routes = {r.output: r.deps for r in routes}
+        state.assets = asset_hashes
+        state.output_dir = str(out)
+
+        if reuse and not todo and not assets_todo and not gone and not pending:
+            # Nothing changed: output/ already is this build. Keep its id.
+            problems = _problems(site, fingerprints, views, previous)
+            warnings += tuple(w for ws in problems.values() for w in ws)
+            if strict and any(problems.values()):
+                raise ErrorList(w.as_error() for ws in problems.values() for w in ws)
+            state.output_id, state.problems, state.search = (
+                previous.output_id, problems, previous.search,
+            )  # fmt: skip
+            self._keep(state)
+            clock.lap("write")
+            return self._report(site, routes, 0, 0, started, warnings, out, (), clock)
+
+        # The id names the output's content (every route and asset hash), so two builds of
+        # the same sources write the same marker file, cold or incremental.
+        build_id = _digest(sorted(state.routes.items()), sorted(asset_hashes.items()))
+        staging = Staging(out, reuse=reuse, build_id=build_id)
+        try:
+            for static in assets_todo:
+                if static.data is not None:
+                    staging.write(static.out, static.data)
+                else:
+                    staging.copy(static.source, static.out)
+            clock.lap("assets")
+            _render_all(renderer, views, todo, staging, jobs, progress)
+            clock.lap("render")
+            problems = _problems(site, fingerprints, views, previous)
+            found = tuple(w for ws in problems.values() for w in ws)
+            warnings += found
+            if strict and found:
+                raise ErrorList(w.as_error() for w in found)
+            if reuse:
+                staging.prune({r.output for r in routes} | set(asset_hashes), (SEARCH_DIR,))
+            if reuse:  # the search step makes or reuses a whole bundle of its own
+                shutil.rmtree(staging.path / search.BUNDLE_DIR, ignore_errors=True)
+            finalize = search.finalizer(config)
+            staging.finish(finalize)
+            clock.lap("write")
+        except BaseException:
+            staging.abort()
+            raise
+        state.output_id, state.problems = build_id, problems
+        self._keep(state)
+        files = staging.files + len(gone)
+        return self._report(site, routes, files, len(todo), started, warnings, out,
+                            tuple(pending), clock)  # fmt: skip
+
+    def _keep(self, state: BuildState) -> None:
+        self.state = state
+        self.cache.save(state)
+
+    @staticmethod
+    def _report(
+        site: Site,
+        routes: Sequence[Route],
+        files: int,
+        rendered: int,
+        started: float,
+        warnings: tuple[Warn, ...],
+        out: Path,
+        pending: tuple[str, ...],
+        clock: _Clock,
+    ) -> BuildReport:
+        return BuildReport(
+            papers=len(site.papers),
+            topics=len(site.topics),
+            pages=len(routes),
+            files=files,
+            seconds=time.perf_counter() - started,
+            warnings=warnings,
+            output_dir=out,
+            rendered=rendered,
+            pending=pending,
+            timings=dict(clock.laps),
+        )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _cached_parse(previous: BuildState, state: BuildState):
+    """A parse function for load_papers that reuses the last build's Paper for a file whose
+    bytes are unchanged (and replays its warnings), and records every file for the next."""
+
+    def parse(path: Path, label: str, warnings: list[Warn]) -> Paper:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return load_paper(path, label, warnings)  # it reports the error
+        sha = hashlib.sha256(data).hexdigest()
+        seen = previous.files.get(label)
+        if seen is not None and seen[0] == sha and seen[1] is not None and seen[1].path == path:
+            warnings.extend(seen[2])
+            state.files[label] = seen
+            return seen[1]
+        mine: list[Warn] = []
+        paper = load_paper(path, label, mine)
+        warnings.extend(mine)
+        state.files[label] = (sha, paper, tuple(mine), ())
+        return paper
+
+    return parse
+
+
+def _fingerprint(paper: Paper, site: Site) -> str:
+    """A hash of everything a page or card can show of a paper."""
+    shown = tuple(getattr(paper, f.name) for f in fields(paper) if f.name not in _NOT_SHOWN)
+    return _digest(shown, site.paper_authors.get(paper.slug, ()))
+
+
+def _related_key(site: Site, config: Config) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{config.related_count}|{related.__name__}".encode())
+    for p in site.papers:
+        digest.update(repr((p.slug, p.title, p.abstract, p.authors, p.topics)).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _related(
+    site: Site, config: Config, previous: BuildState, defer: bool
+) -> tuple[Mapping[str, tuple[str, ...]], bool]:
+    """Related papers, reused when the texts are the same as last time. With ``defer`` and
+    changed texts, the last result (minus papers that are gone) stands in for now."""
+    key = _related_key(site, config)
+    if previous.related is not None and previous.related[0] == key:
+        return previous.related[1], True
+    if defer and previous.related is not None:
+        known = {p.slug for p in site.papers}
+        stale = {
+            slug: tuple(s for s in others if s in known)
+            for slug, others in previous.related[1].items()
+            if slug in known
+        }
+        return stale, False
+    return related.related_papers(site.papers, config.related_count), True
+
+
+def _asset_hashes(assets: Assets) -> dict[str, str]:
+    hashes: dict[str, str] = {}
+    for f in assets.files:
+        data = f.data if f.data is not None else f.source.read_bytes()
+        hashes[f.out] = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashes
+
+
+def _problems(
+    site: Site, fingerprints: Mapping[str, str], views: ViewStore, previous: BuildState
+) -> dict[str, tuple[Warn, ...]]:
+    """Math warnings of every paper, by fingerprint, in site order: from this build's views,
+    else from the last build (same fingerprint, same texts), else worked out now."""
+    found: dict[str, tuple[Warn, ...]] = {}
+    for paper in site.papers:
+        fp = fingerprints[paper.slug]
+        if paper.slug in views.problems:
+            found[fp] = views.problems[paper.slug]
+        elif fp in previous.problems:
+            found[fp] = previous.problems[fp]
+        else:
+            views.texts(paper.slug)
+            found[fp] = views.problems[paper.slug]
+    return found
+
+
+# -- rendering, in this process or in workers ---------------------------------------------
+
+
+def _render_all(
+    renderer: RouteRenderer,
+    views: ViewStore,
+    todo: list[Route],
+    staging: Staging,
+    jobs: int | None,
+    progress: Progress | None,
+) -> None:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+    if workers <= 1 or len(todo) < PARALLEL_FROM or not can_fork:
+        for i, route in enumerate(todo, 1):
+            staging.write(route.output, renderer.render(route))
+            if progress and i % 200 == 0:
+                progress(i, len(todo))
+        if progress:
+            progress(len(todo), len(todo))
+        return
+    # Paper pages first: rendering them makes every card, which the listings then share
+    # (the second pool is forked after the cards are in this process).
+    first = [r for r in todo if r.kind in (PAPER, PAPER_BIB)]
+    rest = [r for r in todo if r.kind not in (PAPER, PAPER_BIB)]
+    done = 0
+    for batch, keep_cards in ((first, True), (rest, False)):
+        if not batch:
+            continue
+        for result in _in_workers(renderer, staging, batch, workers, keep_cards):
+            count, cards, problems, titles = result
+            views.cards.update(cards)
+            views.problems.update(problems)
+            views.titles.update(titles)
+            staging.files += count
+            done += count
+            if progress:
+                progress(done, len(todo))
+
+
+_Result = tuple[int, dict[str, CardView], dict[str, tuple[Warn, ...]], dict[str, Any]]
+
+
+def _in_workers(
+    renderer: RouteRenderer, staging: Staging, batch: list[Route], workers: int, keep: bool
+) -> Iterator[_Result]:
+    size = max(50, min(500, len(batch) // (workers * 8) or 1))
+    chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+    context = multiprocessing.get_context("fork")
+    # fork: the workers inherit the renderer, views and staging folder; nothing is pickled
+    # on the way in, and only small results (cards, warnings) come back.
+    init = (renderer, staging, keep)
+    with context.Pool(workers, initializer=_worker_init, initargs=init) as pool:
+        for result in pool.imap(_worker_render, chunks):
+            if isinstance(result, _Failure):
+                raise result.error()
+            yield result
+
+
+@dataclass(frozen=True)
+class _Failure:
+    kind: str
+    message: str
+    path: str | None
+    line: int | None
+
+    def error(self) -> SiteError:
+        from . import errors
+
+        cls = getattr(errors, self.kind, SiteError)
+        if not (isinstance(cls, type) and issubclass(cls, SiteError)):
+            cls = SiteError
+        return cls(self.message, self.path, self.line)
+
+
+_WORKER: dict[str, Any] = {}  # set once in each worker process by _worker_init
+
+
+def _worker_init(renderer: RouteRenderer, staging: Staging, keep: bool) -> None:
+    _WORKER.update(renderer=renderer, staging=staging, keep=keep)
+
+
+def _worker_render(chunk: list[Route]) -> _Result | _Failure:
+    renderer: RouteRenderer = _WORKER["renderer"]
+    staging: Staging = _WORKER["staging"]
+    views = renderer.views
+    before_cards, before_titles = set(views.cards), set(views.titles)
+    before_problems = set(views.problems)
+    try:
+        for route in chunk:
+            staging.write(route.output, renderer.render(route))
+    except SiteError as exc:
+        return _Failure(type(exc).__name__, exc.message, exc.path, exc.line)
+    if not _WORKER["keep"]:
+        return len(chunk), {}, {}, {}
+    cards = {s: c for s, c in views.cards.items() if s not in before_cards}
+    titles = {s: t for s, t in views.titles.items() if s not in before_titles}
+    problems = {s: p for s, p in views.problems.items() if s not in before_problems}
+    # What went back to the parent is not needed here again: keep the worker's memory flat.
+    for s in cards:
+        del views.cards[s]
+    return len(chunk), cards, problems, titles
+
+
+def render_site(config: Config, site: Site) -> dict[str, bytes]:
+    """Plan and render an enriched Site in memory: output path -> bytes, in plan order.
+    Nothing is written; for tests, previews and tools that want the pages themselves."""
+    assets = collect_assets(
+        [config.theme_dir, builtin_themes_dir() / "default"], config.static_dir
+    )
+    fingerprints = {p.slug: _fingerprint(p, site) for p in site.papers}
+    keys = bibtex.citation_keys(site.papers) if config.citations else {}
+    env = make_environment(config, assets.urls)
+    inputs = PlanInputs(
+        config=config,
+        fingerprints=fingerprints,
+        citation_keys=keys,
+        template_hash=lambda name: "",
+        global_hash="",
+        asset_outputs=tuple(f.out for f in assets.files),
+        user_static=frozenset(f.out for f in assets.files if not f.out.startswith("static/")),
+    )
+    routes = plan(site, inputs)
+    u = Urls(config.base_path, config.base_url)
+    views = ViewStore(site, u, math=config.math, site_dir=config.site_dir,
+                      citation_keys=keys, author_pages=bool(site.authors))  # fmt: skip
+    renderer = RouteRenderer(config, site, views, env, lambda: routes)
+    return {r.output: renderer.render(r) for r in routes}

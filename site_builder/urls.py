@@ -46,6 +46,55 @@ def topic(slug: str, page: int = 1) -> str:
     return f"topics/{slug}/" if page <= 1 else f"topics/{slug}/page/{page}/"
 
 
+def topic_feed(slug: str) -> str:
+    return f"{topic(slug)}feed.xml"
+
+
+def site_feed() -> str:
+    return "feed.xml"
+
+
+def days_index(page: int = 1) -> str:
+    return "daily/" if page <= 1 else f"daily/page/{page}/"
+
+
+def day(date_iso: str, page: int = 1) -> str:
+    """A day's page (page n of it when it has many papers)."""
+    return f"daily/{date_iso}/" if page <= 1 else f"daily/{date_iso}/page/{page}/"
+
+
+def authors_index(page: int = 1) -> str:
+    return "authors/" if page <= 1 else f"authors/page/{page}/"
+
+
+def author(slug: str, page: int = 1) -> str:
+    return f"authors/{slug}/" if page <= 1 else f"authors/{slug}/page/{page}/"
+
+
+def author_feed(slug: str) -> str:
+    return f"{author(slug)}feed.xml"
+
+
+def area(slug: str, page: int = 1) -> str:
+    return f"areas/{slug}/" if page <= 1 else f"areas/{slug}/page/{page}/"
+
+
+def papers_json() -> str:
+    return "papers.json"
+
+
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
+def robots() -> str:
+    return "robots.txt"
+
+
+def not_found() -> str:
+    return "404.html"
+
+
 def search() -> str:
     return "search/"
 

@@ -43,6 +43,7 @@ class SiteView:
     base_url: str
     search_url: str | None = None  # None when the feature is off: no search box, no page
     saved_url: str | None = None  # None when the feature is off: no Save buttons, no page
+    authors_url: str | None = None  # the authors index, when the site has author pages
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class PaperView:
     related: tuple[RelatedView, ...] = ()  # most similar first; empty when switched off
     bibtex: str | None = None  # the paper's BibTeX entry, when citations are on
     bibtex_url: str | None = None  # its .bib file
+    author_links: tuple[AuthorLink, ...] = ()  # each author with their page, when there are
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,15 @@ class TopicView:
     description: str
     count: int
     bibtex_url: str | None = None  # one .bib with all its papers, when citations are on
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    name: str
+    slug: str
+    url: str
+    count: int
+    feed_url: str | None  # None without feeds
 
 
 @dataclass(frozen=True)
@@ -306,13 +317,29 @@ def paper_views(
     return views
 
 
+PAGER_WINDOW = 2  # page numbers shown each side of the current one
+
+
 def pager(number: int, total: int, page_url: Callable[[int], str], u: urls.Urls) -> Pager:
+    """Newer/older links and a window of page numbers: the first, the last, and a few around
+    the current page, so a listing page's size does not grow with the number of pages. A gap
+    in the numbers is a PageLink with number 0 (templates show it as an ellipsis)."""
+    around = range(max(1, number - PAGER_WINDOW), min(total, number + PAGER_WINDOW) + 1)
+    shown = sorted({1, total, *around})
+    pages: list[PageLink] = []
+    for n in shown:
+        if pages and n - pages[-1].number > 1:
+            if n - pages[-1].number == 2:  # a gap of one page: show it rather than '…'
+                pages.append(PageLink(n - 1, u.path(page_url(n - 1)), False))
+            else:
+                pages.append(PageLink(0, "", False))
+        pages.append(PageLink(n, u.path(page_url(n)), n == number))
     return Pager(
         number=number,
         total=total,
         newer_url=u.path(page_url(number - 1)) if number > 1 else None,
         older_url=u.path(page_url(number + 1)) if number < total else None,
-        pages=tuple(PageLink(n, u.path(page_url(n)), n == number) for n in range(1, total + 1)),
+        pages=tuple(pages),
     )
 
 
@@ -324,3 +351,152 @@ class PageUrl:
 
     def __call__(self, n: int) -> str:
         return urls.topic(self.topic_slug, n) if self.topic_slug else urls.home(n)
+
+
+@dataclass(frozen=True)
+class AuthorLink:
+    name: str
+    url: str | None  # None when the site has no author pages
+
+
+@dataclass(frozen=True)
+class CardView:
+    """A paper as listed on home, topic, day, author and area pages: what a card shows and
+    no more, so a listing of 100,000 papers does not hold every abstract in memory."""
+
+    slug: str
+    title: str
+    title_html: Markup
+    url: str
+    date_iso: str
+    date_display: str
+    authors: tuple[str, ...]
+    author_links: tuple[AuthorLink, ...]
+    topics: tuple[TopicLink, ...]
+    links: tuple[LinkView, ...]
+    summary: str
+    summary_html: Markup
+
+
+def card_view(view: PaperView) -> CardView:
+    return CardView(
+        slug=view.slug,
+        title=view.title,
+        title_html=view.title_html,
+        url=view.url,
+        date_iso=view.date_iso,
+        date_display=view.date_display,
+        authors=view.authors,
+        author_links=view.author_links,
+        topics=view.topics,
+        links=view.links,
+        summary=view.summary,
+        summary_html=view.summary_html,
+    )
+
+
+class ViewStore:
+    """Views of one site's papers, made when first asked for.
+
+    Cards and rendered titles are kept (a listing shows each paper many times); a paper's full
+    view is made each time it is asked for and not kept, so memory stays flat. Math that cannot
+    be rendered is recorded per paper in ``problems`` the first time its texts are made.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        u: urls.Urls,
+        *,
+        math: bool = True,
+        site_dir: Path | None = None,
+        citation_keys: Mapping[str, str] | None = None,
+        author_pages: bool = False,
+    ):
+        self.site, self.u, self.site_dir = site, u, site_dir
+        self.markdown = MarkdownRenderer(math=math)
+        self.keys = citation_keys or {}
+        self.author_pages = author_pages
+        self.papers = {p.slug: p for p in site.papers}
+        self.position = {p.slug: i for i, p in enumerate(site.papers)}
+        self.topic_slugs = {t.name: t.slug for t in site.topics}
+        self.author_names = {a.slug: a.name for a in site.authors}
+        self.cards: dict[str, CardView] = {}
+        self.titles: dict[str, Rendered] = {}
+        self.problems: dict[str, tuple[Warn, ...]] = {}
+
+    def texts(self, slug: str) -> PaperTexts:
+        paper = self.papers[slug]
+        texts = PaperTexts(self.title(slug), self.markdown.abstract(paper.abstract, paper.format))
+        if slug not in self.problems:
+            self.problems[slug] = tuple(math_warnings(paper, texts, self.site_dir))
+        return texts
+
+    def title(self, slug: str) -> Rendered:
+        if slug not in self.titles:
+            self.titles[slug] = self.markdown.title(self.papers[slug].title)
+        return self.titles[slug]
+
+    def _neighbour(self, slug: str, step: int) -> PaperLink | None:
+        i = self.position[slug] + step
+        if not 0 <= i < len(self.site.papers):
+            return None
+        other = self.site.papers[i]
+        title = self.title(other.slug)
+        return PaperLink(title.text, self.u.path(urls.paper(other.slug)), Markup(title.html))
+
+    def _related(self, slug: str) -> tuple[RelatedView, ...]:
+        found = []
+        for other in self.site.related.get(slug, ()):
+            if other not in self.papers:
+                continue
+            title = self.title(other)
+            paper = self.papers[other]
+            found.append(
+                RelatedView(
+                    title.text,
+                    self.u.path(urls.paper(other)),
+                    paper.date.isoformat(),
+                    format_date(paper.date),
+                    topic_links(paper, self.topic_slugs, self.u),
+                    Markup(title.html),
+                )
+            )
+        return tuple(found)
+
+    def author_links(self, slug: str) -> tuple[AuthorLink, ...]:
+        paper = self.papers[slug]
+        slugs = self.site.paper_authors.get(slug, ())
+        if not self.author_pages or len(slugs) != len(paper.authors):
+            return tuple(AuthorLink(name, None) for name in paper.authors)
+        return tuple(
+            AuthorLink(name, self.u.path(urls.author(a)))
+            for name, a in zip(paper.authors, slugs, strict=True)
+        )
+
+    def paper(self, slug: str) -> PaperView:
+        """The full view of one paper (its page, its feed entries, its BibTeX)."""
+        paper = self.papers[slug]
+        texts = self.texts(slug)
+        view = paper_view(
+            paper,
+            self.topic_slugs,
+            self.u,
+            render_markdown=self.markdown,
+            texts={slug: texts},
+            citation_key=self.keys.get(slug),
+        )
+        view = replace(
+            view,
+            newer=self._neighbour(slug, -1),
+            older=self._neighbour(slug, 1),
+            related=self._related(slug),
+            author_links=self.author_links(slug),
+        )
+        self.cards.setdefault(slug, card_view(view))
+        return view
+
+    def card(self, slug: str) -> CardView:
+        if slug not in self.cards:
+            self.paper(slug)
+        return self.cards[slug]

@@ -5,6 +5,7 @@ A build that fails before the swap leaves the previous output/ exactly as it was
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -87,66 +88,176 @@ def _check_replaceable(output_dir: Path) -> None:
 
 
 def _target(staging: Path, rel: str) -> Path:
+    """Where a route's file goes. Output paths come from urls.output_file, which refuses
+    anything that climbs out ('..', absolute, backslashes); the staging folder is ours and
+    holds no links (the copy below drops them), so no file can land outside it."""
     try:
         rel = urls.output_file(rel)
     except ValueError as exc:
         raise SiteError(f"refusing to write outside the output folder: {exc}") from None
-    target = (staging / rel).resolve()
-    if not target.is_relative_to(staging.resolve()):
-        raise SiteError(f"refusing to write outside the output folder: {rel!r}")
-    return target
+    return staging / rel
 
 
-def write_site(
-    output_dir: Path,
-    pages: Iterable[tuple[str, bytes]],
-    assets: Assets,
-    finalize: Callable[[Path], None] | None = None,
-) -> int:
-    """Write pages and assets, then replace output_dir in one step. Returns files written.
-
-    ``finalize`` runs on the finished staging folder before the swap (e.g. a search indexer);
-    if it raises, the previous output stays.
-    """
-    _check_replaceable(output_dir)
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.building-", dir=output_dir.parent))
-    count = 0
-    written: dict[str, str] = {}
+def _alive(pid: int) -> bool:
     try:
-        for static in assets.files:
-            target = _target(staging, static.out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if static.data is not None:
-                target.write_bytes(static.data)
-            else:
-                shutil.copyfile(static.source, target)
-            written[static.out] = f"static file {static.source}"
-            count += 1
-        for rel, data in pages:
-            if rel in written:
-                raise SiteError(f"two outputs want {rel}: a page and the {written[rel]}")
-            target = _target(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            written[rel] = "page"
-            count += 1
-        (staging / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve as is, no Jekyll
-        (staging / MARKER).write_text("Built by site-builder; replaced on every build.\n")
-        if finalize is not None:
-            finalize(staging)
-        os.chmod(staging, 0o755)
-        _swap(staging, output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(output_dir: Path) -> list[Path]:
+    """Remove the staging and old-output folders a killed build left beside output/.
+
+    Their names carry the building process's id; a folder of a process still running (a
+    build in another terminal) is left alone.
+    """
+    removed: list[Path] = []
+    parent = output_dir.parent
+    if not parent.is_dir():
+        return removed
+    for kind in ("building", "old"):
+        for path in parent.glob(f".{output_dir.name}.{kind}-*"):
+            pid_text = path.name.split(f".{kind}-", 1)[1].split("-", 1)[0]
+            if pid_text.isdigit() and _alive(int(pid_text)) and int(pid_text) != os.getpid():
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """A copy of ``source`` made of hard links: instant, no extra space. Every file we later
+    change in the copy is unlinked first, so the original is never written through."""
+    for root, dirs, files in os.walk(source):
+        rel = os.path.relpath(root, source)
+        dest = target if rel == "." else target / rel
+        dest.mkdir(exist_ok=True)
+        for name in files:
+            src = os.path.join(root, name)
+            if os.path.islink(src):
+                continue
+            try:
+                os.link(src, dest / name)
+            except OSError:
+                shutil.copy2(src, dest / name)
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+
+
+class Staging:
+    """The next output folder, written file by file beside output/, then swapped in.
+
+    With ``reuse``, it starts as a hard-linked copy of the current output/, so a rebuild writes
+    only the files that changed; ``keep`` then names every file the new site has, and the rest
+    are removed before the swap. A failure (or kill -9) at any moment leaves output/ as it was.
+    """
+
+    def __init__(self, output_dir: Path, *, reuse: bool = False, build_id: str = ""):
+        _check_replaceable(output_dir)
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(output_dir)
+        self.output_dir = output_dir
+        self.build_id = build_id
+        self.path = Path(
+            tempfile.mkdtemp(
+                prefix=f".{output_dir.name}.building-{os.getpid()}-", dir=output_dir.parent
+            )
+        )
+        self.reused = reuse and output_dir.is_dir()
+        self.files = 0
+        self._dirs: set[Path] = set()
+        try:
+            if self.reused:
+                _link_tree(output_dir, self.path)
+        except BaseException:
+            self.abort()
+            raise
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = _target(self.path, rel)
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        if self.reused:
+            try:
+                target.unlink()  # a hard link to the old file: never write through it
+            except FileNotFoundError:
+                pass
+        target.write_bytes(data)
+        self.files += 1
+
+    def copy(self, source: Path, rel: str) -> None:
+        target = _target(self.path, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.reused:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+        shutil.copyfile(source, target)
+        self.files += 1
+
+    def prune(self, keep: set[str], keep_dirs: tuple[str, ...] = ()) -> int:
+        """Remove files not in ``keep`` (nor under a folder of ``keep_dirs``), and folders
+        left empty. Returns how many files went."""
+        removed = 0
+        for root, _dirs, files in os.walk(self.path, topdown=False):
+            rel_root = os.path.relpath(root, self.path)
+            rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
+            if any(rel_root.startswith(d) for d in keep_dirs):
+                continue
+            for name in files:
+                if rel_root + name not in keep and (rel_root + name) not in SPECIAL:
+                    os.unlink(os.path.join(root, name))
+                    removed += 1
+            if rel_root and not os.listdir(root):
+                os.rmdir(root)
+        return removed
+
+    def finish(self, finalize: Callable[[Path], None] | None = None) -> None:
+        """Mark the folder as ours, run ``finalize`` on it (the search index), swap it in."""
+        try:
+            (self.path / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve as is, no Jekyll
+            marker = self.path / MARKER
+            if self.reused:
+                marker.unlink(missing_ok=True)
+            marker.write_text(
+                f"Built by site-builder; replaced on every build.\nbuild {self.build_id}\n"
+            )
+            if finalize is not None:
+                finalize(self.path)
+            os.chmod(self.path, 0o755)
+            _swap(self.path, self.output_dir)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+SPECIAL = frozenset({".nojekyll", MARKER})
+
+
+def output_build_id(output_dir: Path) -> str:
+    """The build id in output/'s marker file ('' when there is none)."""
+    try:
+        text = (output_dir / MARKER).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    for line in text.splitlines():
+        if line.startswith("build "):
+            return line[len("build ") :].strip()
+    return ""
 
 
 def _swap(staging: Path, output_dir: Path) -> None:
     """Put the new site in place: two renames, so output/ is never half-written."""
     if output_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
+        old = Path(
+            tempfile.mkdtemp(prefix=f".{output_dir.name}.old-{os.getpid()}-", dir=output_dir.parent)
+        )
         old.rmdir()
         os.rename(output_dir, old)
         os.rename(staging, output_dir)

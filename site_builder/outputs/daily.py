@@ -1,32 +1,20 @@
 """Daily digests: ``daily/YYYY-MM-DD/`` lists one day's papers (paginated like the home page),
-with links to the days before and after; ``daily/`` lists every day, grouped by month."""
+with links to the days before and after; ``daily/`` lists the days, grouped by month and
+paginated (plan.DAYS_PER_PAGE days a page)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import urls
 from ..config import Config
-from ..model import Site
-from ..views import PaperView
 
-if TYPE_CHECKING:
-    from ..render import Renderer
-
-DAYS = "daily/"
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
-
-
-def day(date_iso: str, page: int = 1) -> str:
-    """Site-relative URL of a day's page (page n of it when it has many papers)."""
-    return f"{DAYS}{date_iso}/" if page <= 1 else f"{DAYS}{date_iso}/page/{page}/"
 
 
 def long_date(date: dt.date) -> str:
@@ -57,30 +45,26 @@ class MonthView:
     days: tuple[DayView, ...]  # newest first
 
 
-def day_views(site: Site, u: urls.Urls) -> list[DayView]:
-    """Every day with papers, newest first, each linked to its neighbours."""
-    counts: dict[dt.date, int] = {}
-    for p in site.papers:
-        counts[p.date] = counts.get(p.date, 0) + 1
-    dates = sorted(counts, reverse=True)
+def day_view(
+    date_iso: str, count: int, newer: str | None, older: str | None, u: urls.Urls
+) -> DayView:
+    """One day with papers, linked to the days before and after it that have papers."""
 
-    def link(i: int) -> DayLink | None:
-        if not 0 <= i < len(dates):
+    def link(other: str | None) -> DayLink | None:
+        if other is None:
             return None
-        return DayLink(long_date(dates[i]), u.path(day(dates[i].isoformat())))
+        return DayLink(long_date(dt.date.fromisoformat(other)), u.path(urls.day(other)))
 
-    return [
-        DayView(
-            date_iso=d.isoformat(),
-            label=long_date(d),
-            short_label=long_date(d).rsplit(" ", 1)[0],
-            url=u.path(day(d.isoformat())),
-            count=counts[d],
-            newer=link(i - 1),
-            older=link(i + 1),
-        )
-        for i, d in enumerate(dates)
-    ]
+    label = long_date(dt.date.fromisoformat(date_iso))
+    return DayView(
+        date_iso=date_iso,
+        label=label,
+        short_label=label.rsplit(" ", 1)[0],
+        url=u.path(urls.day(date_iso)),
+        count=count,
+        newer=link(newer),
+        older=link(older),
+    )
 
 
 def months(days: list[DayView]) -> list[MonthView]:
@@ -91,22 +75,10 @@ def months(days: list[DayView]) -> list[MonthView]:
     return [MonthView(label, tuple(group)) for label, group in itertools.groupby(days, key=month)]
 
 
-def produce(renderer: Renderer) -> Iterator[tuple[str, bytes]]:
-    days = day_views(renderer.site, renderer.urls)
-    views = renderer.paper_views
-    by_date: dict[str, list[PaperView]] = {}
-    for p in renderer.site.papers:  # newest first, so each day keeps the site's order
-        by_date.setdefault(p.date.isoformat(), []).append(views[p.slug])
-    for d in days:
-        papers = by_date[d.date_iso]
-        yield from renderer.listing(papers, partial(day, d.date_iso), "day.html", day=d)
-    yield renderer.render("days.html", DAYS, months=months(days), total_days=len(days))
-
-
 def template_globals(config: Config, u: urls.Urls) -> dict[str, Any]:
     """Links to day pages for cards and the header: None when daily pages are off."""
     on = config.daily_pages
     return {
-        "days_url": u.path(DAYS) if on else None,
-        "day_url": lambda date_iso: u.path(day(date_iso)) if on else None,
+        "days_url": u.path(urls.days_index()) if on else None,
+        "day_url": lambda date_iso: u.path(urls.day(date_iso)) if on else None,
     }

@@ -1,4 +1,5 @@
-"""Atom feeds: ``feed.xml`` for the whole site and ``topics/<slug>/feed.xml`` per topic.
+"""Atom feeds: ``feed.xml`` for the whole site, ``topics/<slug>/feed.xml`` per topic and
+``authors/<slug>/feed.xml`` per author, each with its newest papers (plan.FEED_LIMIT).
 
 Feeds hold absolute URLs, so they are written only when base_url is a full URL (the build
 warns otherwise; ``serve`` sets it to the preview's address). The XML is made with ElementTree,
@@ -13,10 +14,9 @@ switching to https does not make readers show every paper again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from .. import urls
@@ -25,20 +25,11 @@ from ..markup import plain_text
 from ..views import PaperView
 from .meta import DESCRIPTION_LIMIT, has_site_url
 
-if TYPE_CHECKING:
-    from ..render import Renderer
-
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-FEED_LIMIT = 50  # newest papers per feed: enough for a reader who checks weekly
-SITE_FEED = "feed.xml"
 
 # Code points XML 1.0 does not allow (C0 controls but tab/newline/CR, surrogates, U+FFFE/F).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def topic_feed(slug: str) -> str:
-    return f"{urls.topic(slug)}feed.xml"
 
 
 def enabled(config: Config) -> bool:
@@ -138,50 +129,11 @@ def entry(paper: PaperView, host: str) -> Entry:
     )
 
 
-def newest(papers: Sequence[PaperView]) -> list[PaperView]:
-    """The FEED_LIMIT newest papers (the site keeps papers newest first)."""
-    return list(papers[:FEED_LIMIT])
-
-
-def produce(renderer: Renderer) -> Iterator[tuple[str, bytes]]:
-    """feed.xml and one feed per topic; nothing without a full base_url."""
-    config, u = renderer.config, renderer.urls
-    if not enabled(config):
-        return
-    host = urlsplit(config.base_url).hostname or "localhost"
-    views = renderer.paper_views
-    everything = [views[p.slug] for p in renderer.site.papers]
-    scheme = u.absolute(urls.topics_index())
-    site = FeedInfo(
-        id=u.absolute(SITE_FEED),
-        title=config.title,
-        subtitle=config.description,
-        self_url=u.absolute(SITE_FEED),
-        page_url=u.absolute(urls.home()),
-        author=config.author or config.title,
-        language=config.language,
-        category_scheme=scheme,
-    )
-    yield SITE_FEED, feed_xml(site, [entry(p, host) for p in newest(everything)])
-    for topic in renderer.site.topics:
-        members = [views[s] for s in topic.paper_slugs]
-        info = FeedInfo(
-            id=u.absolute(topic_feed(topic.slug)),
-            title=f"{topic.name} · {config.title}",
-            subtitle=topic.description,
-            self_url=u.absolute(topic_feed(topic.slug)),
-            page_url=u.absolute(urls.topic(topic.slug)),
-            author=config.author or config.title,
-            language=config.language,
-            category_scheme=scheme,
-        )
-        yield topic_feed(topic.slug), feed_xml(info, [entry(p, host) for p in newest(members)])
-
-
 def template_globals(config: Config, u: urls.Urls) -> dict[str, Any]:
     """Links for page heads and subscribe links: base-absolute, or None when there is no feed."""
     on = enabled(config)
     return {
-        "site_feed_url": u.path(SITE_FEED) if on else None,
-        "topic_feed_url": lambda slug: u.path(topic_feed(slug)) if on else None,
+        "site_feed_url": u.path(urls.site_feed()) if on else None,
+        "topic_feed_url": lambda slug: u.path(urls.topic_feed(slug)) if on else None,
+        "author_feed_url": lambda slug: u.path(urls.author_feed(slug)) if on else None,
     }

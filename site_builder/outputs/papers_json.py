@@ -7,29 +7,23 @@ build, so the same content always gives the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import __version__, urls
+from ..config import Config
+from ..model import Site
 
-if TYPE_CHECKING:
-    from ..render import Renderer
-
-Page = tuple[str, bytes]
 SCHEMA_VERSION = 1
-PATH = "papers.json"
 
 
-def document(renderer: Renderer) -> dict[str, Any]:
-    site, config, views = renderer.site, renderer.config, renderer.paper_views
+def document(site: Site, config: Config, u: urls.Urls) -> dict[str, Any]:
     papers = []
     for paper in site.papers:
-        view = views[paper.slug]
         papers.append(
             {  # the key order is part of the documented format
                 "slug": paper.slug,
                 "title": paper.title,
-                "url": view.permalink,
+                "url": u.absolute(urls.paper(paper.slug)),
                 "date": paper.date.isoformat(),
                 "topics": list(paper.topics),
                 "authors": list(paper.authors),
@@ -43,17 +37,17 @@ def document(renderer: Renderer) -> dict[str, Any]:
             "version": __version__,
             "schema_version": SCHEMA_VERSION,
             "site_title": config.title,
-            "site_url": renderer.urls.absolute(urls.home()),
+            "site_url": u.absolute(urls.home()),
             "paper_count": len(papers),
         },
         "papers": papers,
     }
 
 
-def produce(renderer: Renderer) -> Iterator[Page]:
+def render(site: Site, config: Config, u: urls.Urls) -> bytes:
     # Compact and UTF-8: with thousands of papers the file is read by programs, not people.
-    text = json.dumps(document(renderer), ensure_ascii=False, separators=(",", ":"))
-    yield PATH, (html_safe(text) + "\n").encode("utf-8")
+    text = json.dumps(document(site, config, u), ensure_ascii=False, separators=(",", ":"))
+    return (html_safe(text) + "\n").encode("utf-8")
 
 
 def html_safe(text: str) -> str:

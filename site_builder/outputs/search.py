@@ -19,13 +19,11 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-from .. import urls
 from ..config import Config
 from ..errors import SiteError
-from ..render import Page, Renderer
 
 BUNDLE_DIR = "pagefind"  # the bundle's folder inside the site; search.html loads it from there
 INDEXED = "papers/**/*.html"  # listings, topics and the like would only repeat the papers
@@ -42,13 +40,6 @@ INSTALL_HINT = (
 
 class SearchIndexError(SiteError):
     """Pagefind is missing, broken, or could not index the site."""
-
-
-def produce(renderer: Renderer) -> Iterator[Page]:
-    topics = [renderer.topic_views[t.slug] for t in renderer.site.topics]
-    yield renderer.render(
-        "search.html", urls.search(), topics=topics, paper_count=len(renderer.site.papers)
-    )
 
 
 def finalizer(config: Config) -> Callable[[Path], None] | None:

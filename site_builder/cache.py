@@ -1,0 +1,116 @@
+"""The build cache: what the last build read and wrote, so the next one redoes only what changed.
+
+It lives in ``.site-builder-cache/`` in the site folder: gitignored, safe to delete (the next
+build is then a cold one), and versioned: a folder per cache format and site-builder code, so a
+new site-builder never reads an old cache. Decisions are made on content hashes, never mtimes.
+
+Entries are pickled, and read back with an unpickler that only builds site-builder's own model
+types and plain Python values: a cache file someone else wrote cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".site-builder-cache"
+FORMAT = 1  # bump when what is stored changes shape
+
+_ALLOWED = {
+    "builtins": {"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "float",
+                 "bool", "NoneType", "complex"},
+    "datetime": {"date", "datetime"},
+    "pathlib": {"PosixPath", "WindowsPath", "Path", "PurePosixPath", "PureWindowsPath"},
+    "markupsafe": {"Markup"},
+    "copyreg": {"_reconstructor"},
+}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("site_builder.") and not name.startswith("_"):
+            return super().find_class(module, name)
+        if name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the cache")
+
+
+def code_hash() -> str:
+    """site-builder's version and the bytes of its own modules: any change, a new cache."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class BuildState:
+    """What one build leaves for the next. Plain data; all of it is keyed by content hashes."""
+
+    # content file label -> (sha256 of its bytes, the Paper or None, its warnings, its errors)
+    files: dict[str, tuple[str, Any, tuple[Any, ...], tuple[Any, ...]]] = field(
+        default_factory=dict
+    )
+    output_id: str = ""  # the build id written into the output folder's marker file
+    output_dir: str = ""
+    routes: dict[str, str] = field(default_factory=dict)  # output path -> deps hash
+    assets: dict[str, str] = field(default_factory=dict)  # output path -> content hash
+    # paper fingerprint -> math warnings of its texts (so an unchanged paper keeps its warnings)
+    problems: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # (inputs hash, result)
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # memo key -> topics
+    search: str = ""  # digest of the search records the bundle in output/ was made from
+
+
+class BuildCache:
+    """Reads and writes the BuildState of one site."""
+
+    def __init__(self, site_dir: Path, enabled: bool = True):
+        self.root = site_dir / CACHE_DIR
+        self.enabled = enabled
+        self.folder = self.root / f"v{FORMAT}-{code_hash()[:16]}"
+        self.file = self.folder / "state.pickle"
+
+    def load(self) -> BuildState:
+        if not self.enabled:
+            return BuildState()
+        try:
+            data = self.file.read_bytes()
+            state = _SafeUnpickler(io.BytesIO(data)).load()
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError, IndexError):  # fmt: skip
+            return BuildState()  # missing, old or damaged: build as if cold
+        return state if isinstance(state, BuildState) else BuildState()
+
+    def save(self, state: BuildState) -> None:
+        """Write atomically; drop the folders of other versions. Failing to cache is not an
+        error of the build: the next build is merely a cold one."""
+        if not self.enabled:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            gitignore = self.root / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# site-builder's build cache: safe to delete\n*\n")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-")
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+            for other in self.root.iterdir():
+                if other.is_dir() and other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            pass
+
+    def clear(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
