@@ -182,10 +182,9 @@ class Staging:
             parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
         if self.reused:
-            try:
-                target.unlink()  # a hard link to the old file: never write through it
-            except FileNotFoundError:
-                pass
+            # A hard link to the old file: never write through it.
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
         target.write_bytes(data)
         self.files += 1
 

@@ -14,7 +14,7 @@ from site_builder.enrich import topics
 from site_builder.load import load_papers
 from site_builder.taxonomy import load_taxonomy
 from site_builder.urls import Urls
-from site_builder.views import paper_views
+from site_builder.views import ViewStore
 
 from .conftest import run_cli
 from .sitecheck import broken_links, html_pages, inert_problems, soup
@@ -86,9 +86,11 @@ def test_views_give_plain_text_with_math_as_tex(tmp_path: Path) -> None:
     config = load_config(copy_site(tmp_path))
     papers, _warnings = load_papers(config)
     site = topics.assign(papers, load_taxonomy(config.topics_file), config.max_topics)
-    warnings: list = []
-    views = paper_views(site, Urls("/", ""), site_dir=config.site_dir, warnings=warnings)
-    view = views["linear-attention"]
+    views = ViewStore(site, Urls("/", ""), site_dir=config.site_dir)
+    view = views.paper("linear-attention")
+    for paper in site.papers:
+        views.texts(paper.slug)
+    warnings = [w for paper in site.papers for w in views.problems[paper.slug]]
     assert view.abstract_text.startswith("Softmax attention computes \\mathrm{softmax}(QK^")
     assert "\\mathbb{E}_{x_0" in view.abstract_text and "<math" not in view.abstract_text
     assert (

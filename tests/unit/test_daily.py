@@ -7,12 +7,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from site_builder.config import Config, builtin_themes_dir, load_config
+from site_builder.build import render_site
+from site_builder.config import Config, load_config
 from site_builder.model import Paper, Site, Topic
-from site_builder.outputs import daily, producers
-from site_builder.render import Renderer
+from site_builder.outputs import daily
+from site_builder.plan import day_counts
 from site_builder.urls import Urls
-from site_builder.write import collect_assets
 
 # Papers on three days: 12 March (3 papers), 10 March (1), 2 February (1).
 DAYS = [(12, 3), (12, 3), (12, 3), (10, 3), (2, 2)]
@@ -39,11 +39,9 @@ def small_site() -> Site:
 
 
 def render(cfg: Config, site: Site | None = None) -> dict[str, BeautifulSoup]:
-    assets = collect_assets([cfg.theme_dir, builtin_themes_dir() / "default"], cfg.static_dir)
-    renderer = Renderer(cfg, site or small_site(), assets.urls)
     return {
         rel: BeautifulSoup(data.decode(), "html.parser")
-        for rel, data in renderer.pages()
+        for rel, data in render_site(cfg, site or small_site()).items()
         if rel.endswith(".html")
     }
 
@@ -53,11 +51,13 @@ def titles(doc: BeautifulSoup) -> list[str]:
 
 
 def test_day_views_link_each_day_to_its_neighbours() -> None:
-    days = daily.day_views(small_site(), Urls("/repo/", ""))
-    assert [(d.date_iso, d.count) for d in days] == [
-        ("2024-03-12", 3),
-        ("2024-03-10", 1),
-        ("2024-02-02", 1),
+    counts = day_counts(small_site())
+    assert counts == [("2024-03-12", 3), ("2024-03-10", 1), ("2024-02-02", 1)]
+    dates = [d for d, _ in counts]
+    u = Urls("/repo/", "")
+    days = [
+        daily.day_view(d, n, dates[i - 1] if i else None, dates[i + 1] if i < 2 else None, u)
+        for i, (d, n) in enumerate(counts)
     ]
     assert days[0].label == "Tuesday 12 March 2024"
     assert days[0].url == "/repo/daily/2024-03-12/"
@@ -140,7 +140,6 @@ def test_home_and_header_link_to_the_days(tmp_path: Path) -> None:
 
 def test_switched_off_daily_pages_leave_no_trace(tmp_path: Path) -> None:
     cfg = config(tmp_path, daily_pages=False)
-    assert daily.produce not in producers(cfg)
     for rel, doc in render(cfg).items():
         assert not rel.startswith("daily/")
         assert "/daily/" not in str(doc), rel

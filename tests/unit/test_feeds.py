@@ -9,11 +9,9 @@ from xml.etree import ElementTree as ET
 import feedparser
 from bs4 import BeautifulSoup
 
-from site_builder.config import Config, builtin_themes_dir, load_config
+from site_builder.build import render_site
+from site_builder.config import Config, load_config
 from site_builder.model import Link, Paper, Site, Topic
-from site_builder.outputs import feeds, producers
-from site_builder.render import Renderer
-from site_builder.write import collect_assets
 
 BASE = "https://user.github.io/repo/"
 HOSTILE = "</title><script>alert(1)</script> & <b>bold</b>\x0b\x00 claims"
@@ -21,11 +19,6 @@ HOSTILE = "</title><script>alert(1)</script> & <b>bold</b>\x0b\x00 claims"
 
 def config(tmp_path: Path, **overrides: object) -> Config:
     return load_config(tmp_path, {"base_url": BASE, **overrides})
-
-
-def renderer(cfg: Config, site: Site) -> Renderer:
-    assets = collect_assets([cfg.theme_dir, builtin_themes_dir() / "default"], cfg.static_dir)
-    return Renderer(cfg, site, assets.urls)
 
 
 def site(n: int = 3, title: str = "Paper {i}", **kw: object) -> Site:
@@ -46,11 +39,12 @@ def site(n: int = 3, title: str = "Paper {i}", **kw: object) -> Site:
 
 
 def feeds_of(cfg: Config, s: Site) -> dict[str, bytes]:
-    return dict(feeds.produce(renderer(cfg, s)))
+    return {rel: data for rel, data in render_site(cfg, s).items() if rel.endswith("feed.xml")}
 
 
 def pages_of(cfg: Config, s: Site) -> dict[str, str]:
-    return {rel: data.decode() for rel, data in renderer(cfg, s).pages() if rel.endswith(".html")}
+    pages = render_site(cfg, s)
+    return {rel: data.decode() for rel, data in pages.items() if rel.endswith(".html")}
 
 
 def test_site_and_topic_feeds_parse_cleanly_with_absolute_links(tmp_path: Path) -> None:
@@ -128,8 +122,8 @@ def test_empty_site_still_gets_a_valid_feed(tmp_path: Path) -> None:
 def test_no_feeds_without_a_full_base_url_or_when_switched_off(tmp_path: Path) -> None:
     assert feeds_of(config(tmp_path, base_url=""), site()) == {}
     assert feeds_of(config(tmp_path, base_url="/repo/"), site()) == {}
-    assert feeds.produce not in producers(config(tmp_path, feeds=False))
-    assert feeds.produce in producers(config(tmp_path))
+    assert feeds_of(config(tmp_path, feeds=False), site()) == {}
+    assert set(feeds_of(config(tmp_path), site())) == {"feed.xml", "topics/rl/feed.xml"}
 
 
 def test_pages_link_their_feeds_and_topic_pages_offer_a_subscribe_link(tmp_path: Path) -> None:

@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder.build import build
-from site_builder.config import Config, builtin_themes_dir, load_config
+from site_builder.build import build, render_site
+from site_builder.config import Config, load_config
 from site_builder.errors import SiteError
 from site_builder.model import Link, Paper, Site, Topic
 from site_builder.outputs import meta
-from site_builder.render import Renderer
 from site_builder.urls import Urls
-from site_builder.write import collect_assets
 
 BASE = "https://user.github.io/repo/"
 BREAKOUT = "</script><script>alert(1)</script> <!-- & \u2028 'quoted' \"twice\""
@@ -42,11 +40,9 @@ def pages(cfg: Config, *papers: Paper) -> dict[str, BeautifulSoup]:
         Topic(slug=name.lower(), name=name, paper_slugs=tuple(p.slug for p in papers))
         for name in ("RL", "Vision")
     )
-    assets = collect_assets([cfg.theme_dir, builtin_themes_dir() / "default"], cfg.static_dir)
-    renderer = Renderer(cfg, Site(papers=papers, topics=topics), assets.urls)
     return {
         rel: BeautifulSoup(data.decode(), "html.parser")
-        for rel, data in renderer.pages()
+        for rel, data in render_site(cfg, Site(papers=papers, topics=topics)).items()
         if rel.endswith(".html")
     }
 

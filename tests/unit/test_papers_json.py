@@ -7,11 +7,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from site_builder.config import builtin_themes_dir, load_config
+from site_builder.build import render_site
+from site_builder.config import load_config
 from site_builder.model import Link, Paper, Site, Topic
-from site_builder.outputs import papers_json
-from site_builder.render import Renderer
-from site_builder.write import collect_assets
 
 PAPER_KEYS = ["slug", "title", "url", "date", "topics", "authors", "links", "related"]
 
@@ -36,8 +34,7 @@ def site() -> Site:
 def produce(tmp_path: Path, s: Site, site_yaml: str = "") -> tuple[dict, str]:
     (tmp_path / "site.yaml").write_text(site_yaml, encoding="utf-8")
     config = load_config(tmp_path)
-    assets = collect_assets([builtin_themes_dir() / "default"], config.static_dir)
-    [(path, data)] = list(papers_json.produce(Renderer(config, s, assets.urls)))
+    path, data = "papers.json", render_site(config, s)["papers.json"]
     assert path == "papers.json"
     text = data.decode("utf-8")
     return json.loads(text), text

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder.config import Config, builtin_themes_dir, load_config
+from site_builder.build import render_site
+from site_builder.config import Config, load_config
 from site_builder.errors import ThemeError
 from site_builder.model import Link, Paper, Site, Topic
-from site_builder.render import Renderer
-from site_builder.write import collect_assets
 
 HOSTILE_TITLE = "<script>alert(1)</script> & <b>Bold</b> claims"
 
@@ -44,8 +43,7 @@ def small_site(n: int = 3) -> Site:
 
 
 def render(config: Config, site: Site) -> dict[str, str]:
-    assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
-    pages = Renderer(config, site, assets.urls).pages()
+    pages = render_site(config, site).items()
     out: dict[str, str] = {}
     for rel, data in pages:
         assert rel not in out, f"two pages at {rel}"

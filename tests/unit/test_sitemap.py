@@ -6,11 +6,9 @@ import datetime as dt
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from site_builder.config import Config, builtin_themes_dir, load_config
+from site_builder.build import render_site
+from site_builder.config import Config, load_config
 from site_builder.model import Paper, Site, Topic
-from site_builder.outputs import sitemap
-from site_builder.render import Renderer
-from site_builder.write import collect_assets
 
 BASE = "https://user.github.io/repo/"
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -32,11 +30,13 @@ def small_site() -> Site:
     return Site(papers=papers, topics=topics)
 
 
-def build_files(cfg: Config, site: Site, extra: tuple[tuple[str, bytes], ...] = ()) -> dict:
-    assets = collect_assets([cfg.theme_dir, builtin_themes_dir() / "default"], cfg.static_dir)
-    renderer = Renderer(cfg, site, assets.urls)
-    pages = [*renderer.pages(), *extra]
-    return {**dict(pages), **dict(sitemap.produce(renderer, pages))}
+def build_files(cfg: Config, site: Site) -> dict[str, bytes]:
+    return render_site(cfg, site)
+
+
+def page_url(path: str) -> str:
+    """'papers/x/index.html' -> 'papers/x/'."""
+    return "" if path == "index.html" else path.removesuffix("index.html")
 
 
 def read_sitemap(data: bytes) -> dict[str, str | None]:
@@ -55,7 +55,7 @@ def test_sitemap_lists_every_html_page_but_404(tmp_path: Path) -> None:
         if rel.endswith(".html") and rel != "404.html" and noindex not in data
     }
     assert BASE + "search/" not in listed  # the search page asks not to be indexed
-    assert set(listed) == {BASE + sitemap.page_url(rel) for rel in html}
+    assert set(listed) == {BASE + page_url(rel) for rel in html}
     assert BASE in listed and BASE + "papers/new/" in listed and BASE + "daily/" in listed
     assert not any("404" in url or url.endswith(".html") for url in listed)
 
@@ -68,16 +68,13 @@ def test_lastmod_comes_from_the_papers_a_page_shows(tmp_path: Path) -> None:
     assert listed[BASE] == listed[BASE + "topics/"] == "2024-03-10"
 
 
-def test_pages_of_other_features_are_listed_and_noindex_pages_are_not(tmp_path: Path) -> None:
-    extra = (
-        ("saved/index.html", b"<html><head><title>Saved</title></head><body></body></html>"),
-        ("private/index.html", b'<head><meta name="robots" content="NOINDEX, follow"></head>'),
-        ("papers.json", b"[]"),
-    )
-    listed = read_sitemap(build_files(config(tmp_path), small_site(), extra)["sitemap.xml"])
-    assert listed[BASE + "saved/"] is None  # no lastmod: its date is unknown
-    assert BASE + "private/" not in listed
-    assert BASE + "papers.json" not in listed
+def test_noindex_pages_and_data_files_are_not_listed(tmp_path: Path) -> None:
+    files = build_files(config(tmp_path), small_site())
+    listed = read_sitemap(files["sitemap.xml"])
+    assert "saved/index.html" in files and "search/index.html" in files
+    assert BASE + "saved/" not in listed and BASE + "search/" not in listed  # noindex pages
+    assert BASE + "papers.json" not in listed and BASE + "feed.xml" not in listed
+    assert listed[BASE + "daily/"] == "2024-03-10"  # the newest day it lists
 
 
 def test_robots_allows_all_and_names_the_sitemap(tmp_path: Path) -> None:
@@ -103,16 +100,3 @@ def test_the_sites_own_robots_txt_and_sitemap_win(tmp_path: Path) -> None:
     assert "robots.txt" not in files and "sitemap.xml" in files
     (static / "sitemap.xml").write_text("<urlset/>")
     assert "sitemap.xml" not in build_files(config(tmp_path), small_site())
-
-
-def test_page_url_of_output_files() -> None:
-    assert sitemap.page_url("index.html") == ""
-    assert sitemap.page_url("papers/x/index.html") == "papers/x/"
-    assert sitemap.page_url("404.html") == "404.html"
-
-
-def test_wants_index_reads_only_the_head() -> None:
-    assert sitemap.wants_index(b"<head><title>x</title></head><body></body>")
-    assert not sitemap.wants_index(b'<head><meta content="noindex" name="robots"></head>')
-    body_text = b'<head></head><body><p>&lt;meta name="robots" content="noindex"&gt;</p></body>'
-    assert sitemap.wants_index(body_text)

@@ -8,9 +8,40 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import ConfigError, SiteError
-from site_builder.write import MARKER, Assets, StaticFile, collect_assets, write_site
+from site_builder.plan import check_collisions
+from site_builder.write import (
+    MARKER,
+    Assets,
+    Staging,
+    collect_assets,
+    remove_leftovers,
+)
 
 NO_ASSETS = Assets(files=(), urls={})
+
+
+def write_site(
+    output: Path,
+    pages,
+    assets: Assets,
+    *,
+    reuse: bool = False,
+    keep: tuple[str, ...] = (),
+):
+    """What a build does with its files: stream them into a staging folder, then swap."""
+    staging = Staging(output, reuse=reuse, build_id="test")
+    try:
+        for static in assets.files:
+            staging.copy(static.source, static.out)
+        for rel, data in pages:
+            staging.write(rel, data)
+        if reuse:
+            staging.prune({rel for rel, _ in pages} | {f.out for f in assets.files} | set(keep))
+        staging.finish()
+    except BaseException:
+        staging.abort()
+        raise
+    return staging.files
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -127,12 +158,51 @@ def test_page_outside_the_output_is_refused(output: Path, rel: str) -> None:
     assert siblings(output) == ["output"]
 
 
-def test_page_and_static_file_on_the_same_path(tmp_path: Path, output: Path) -> None:
-    css = write_file(tmp_path / "s.css", "body{}")
-    assets = Assets(files=(StaticFile(css, "index.html"),), urls={})
-    with pytest.raises(SiteError, match=r"index\.html"):
-        write_site(output, PAGES, assets)
-    assert siblings(output) == []
+def test_page_and_static_file_on_the_same_path_is_refused_before_writing() -> None:
+    from site_builder.routes import Route
+
+    routes = [Route("", "index.html", "home"), Route("papers/x/", "papers/x/index.html", "paper")]
+    with pytest.raises(SiteError, match=r"two outputs want index\.html"):
+        check_collisions(routes, ["index.html"])
+    check_collisions(routes, ["static/style.css"])  # no clash: fine
+
+
+# --- incremental writes and leftovers -----------------------------------------------------------
+
+
+def test_reused_output_changes_only_what_was_rewritten_and_never_writes_through(
+    output: Path,
+) -> None:
+    write_site(output, PAGES, NO_ASSETS)
+    old_inode = (output / "papers/x/index.html").stat().st_ino
+    kept = output / "index.html"
+    held = kept.read_bytes()
+    write_site(output, [("index.html", b"<h1>new</h1>")], NO_ASSETS, reuse=True,
+               keep=("papers/x/index.html",))  # fmt: skip
+    assert (output / "index.html").read_bytes() == b"<h1>new</h1>"
+    assert (output / "papers/x/index.html").stat().st_ino == old_inode  # carried over, a link
+    assert held == b"<h1>home</h1>"
+    write_site(output, [("index.html", b"<h1>new</h1>")], NO_ASSETS, reuse=True)
+    assert sorted(tree(output)) == [".nojekyll", MARKER, "index.html"]  # stale page gone
+    assert siblings(output) == ["output"]
+
+
+def test_a_killed_build_leaves_folders_the_next_build_removes(output: Path) -> None:
+    write_site(output, PAGES, NO_ASSETS)
+    before = tree(output)
+    dead = output.parent / ".output.building-999999999-abc"  # no such process
+    (dead / "papers").mkdir(parents=True)
+    (output.parent / ".output.old-abc").mkdir()  # an older site-builder's name
+    import os
+
+    mine = output.parent / f".output.building-{os.getppid()}-x"  # a live process: kept
+    mine.mkdir()
+    removed = remove_leftovers(output)
+    assert sorted(p.name for p in removed) == [".output.building-999999999-abc", ".output.old-abc"]
+    assert mine.exists() and tree(output) == before
+    mine.rmdir()
+    write_site(output, PAGES, NO_ASSETS)
+    assert siblings(output) == ["output"]
 
 
 # --- refusing to replace what is not ours -----------------------------------------------------

@@ -1,0 +1,251 @@
+"""Incremental builds give the same bytes as a cold build, whatever was edited.
+
+A property test (hypothesis) applies random sequences of edits a user makes — an abstract, a
+title, a date, hand-written topics, a new paper, a deleted one, a renamed one, a template, a
+setting in site.yaml, the taxonomy — and after each one compares the incremental build with a
+cold build of the same sources, file by file. Listing pages (home, topics, days), feeds,
+related lists, papers.json and the sitemap are where incremental builds usually go stale.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from site_builder.build import Builder, build
+from site_builder.config import Config, load_config
+from site_builder.taxonomy import default_taxonomy_path
+
+WORDS = (
+    "diffusion", "reinforcement", "policy", "graph", "transformer", "attention", "robot", "speech",
+    "music", "audio", "language", "model", "alignment", "reward", "image", "video",
+    "retrieval", "sparse", "kernel", "bandit", "causal", "federated", "privacy", "vision",
+    "contrastive",
+)
+
+PAPER = """---
+title: {title}
+date: {date}
+{extra}---
+
+{abstract}
+"""
+
+SITE_YAML = """title: Edits
+base_url: https://u.github.io/repo/
+papers_per_page: 3
+topics_file: topics.yaml
+"""
+
+
+def words(seed: int, n: int) -> str:
+    return " ".join(WORDS[(seed * 7 + i * 3) % len(WORDS)] for i in range(n))
+
+
+def write_paper(site: Path, slug: str, seed: int, *, topics: str = "") -> None:
+    extra = f"topics:\n  - {topics}\n" if topics else ""
+    text = PAPER.format(
+        title=f"{words(seed, 3).title()} {slug}",
+        date=f"2024-03-{1 + seed % 9:02d}",
+        extra=extra,
+        abstract=f"We study {words(seed, 12)}. Results on {words(seed + 1, 6)}.",
+    )
+    (site / "content" / "papers" / f"{slug}.md").write_text(text, encoding="utf-8")
+
+
+def make_site(root: Path) -> Path:
+    site = root / "site"
+    (site / "content" / "papers").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    shutil.copyfile(default_taxonomy_path(), site / "topics.yaml")
+    for i in range(8):
+        write_paper(site, f"paper-{i}", i)
+    return site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")
+    }
+
+
+def config(site: Path, output: Path) -> Config:
+    # Search is left out: its index has tests of its own (it is rebuilt from the same records).
+    return load_config(site, {"output_dir": str(output), "search": False})
+
+
+def papers(site: Path) -> list[Path]:
+    return sorted((site / "content" / "papers").glob("*.md"))
+
+
+def edit(site: Path, kind: str, n: int) -> None:
+    files = papers(site)
+    target = files[n % len(files)] if files else None
+    if kind == "abstract" and target:
+        target.write_text(target.read_text() + f"\nMore on {words(n, 4)}.\n")
+    elif kind == "title" and target:
+        text = target.read_text().replace("title: ", f"title: Revised {n} ", 1)
+        target.write_text(text)
+    elif kind == "date" and target:
+        lines = target.read_text().splitlines(keepends=True)
+        lines = [f"date: 2024-02-{1 + n % 27:02d}\n" if x.startswith("date:") else x
+                 for x in lines]  # fmt: skip
+        target.write_text("".join(lines))
+    elif kind == "topics" and target:
+        text = target.read_text().replace("---\n\n", "topics:\n  - Hand picked\n---\n\n", 1)
+        target.write_text(text)
+    elif kind == "add":
+        write_paper(site, f"added-{n}", n + 3)
+    elif kind == "delete" and target and len(files) > 2:
+        target.unlink()
+    elif kind == "rename" and target:
+        target.rename(target.with_name(f"renamed-{n}-{target.name}"))
+    elif kind == "template":
+        templates = site / "templates"
+        templates.mkdir(exist_ok=True)
+        name = ("paper.html", "index.html", "_macros.html")[n % 3]
+        override = templates / name
+        if not override.exists():
+            default = Path(load_config(site).theme_dir) / "templates" / name
+            override.write_text(default.read_text())
+        override.write_text(override.read_text() + f"{{# edit {n} #}}\n<!-- {n} -->\n")
+    elif kind == "config":
+        yaml = (site / "site.yaml").read_text()
+        if "papers_per_page: 3" in yaml:
+            yaml = yaml.replace("papers_per_page: 3", "papers_per_page: 2")
+        else:
+            yaml = yaml.replace("title: Edits", f"title: Edits {n}")
+        (site / "site.yaml").write_text(yaml)
+    elif kind == "taxonomy":
+        taxonomy = site / "topics.yaml"
+        # A keyword for the first topic that the generated abstracts use: topics move.
+        text = taxonomy.read_text()
+        marker = "keywords:\n"
+        at = text.index(marker) + len(marker)
+        next_line = text[at:].split("\n", 1)[0]
+        indent = next_line[: len(next_line) - len(next_line.lstrip())]
+        word = WORDS[n % len(WORDS)]
+        if f"{indent}{word}:" not in text:
+            taxonomy.write_text(f"{text[:at]}{indent}{word}: 9\n{text[at:]}")
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "abstract",
+                "title",
+                "date",
+                "topics",
+                "add",
+                "delete",
+                "rename",
+                "template",
+                "config",
+                "taxonomy",
+            ]
+        ),
+        st.integers(min_value=0, max_value=50),
+        st.booleans(),  # the next build in the same process (serve) or a new one (build)
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(edits=EDITS)
+def test_incremental_output_is_byte_identical_to_a_cold_build(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, int, bool]]
+) -> None:
+    root = tmp_path_factory.mktemp("edits")
+    site = make_site(root)
+    out, cold = root / "out", root / "cold"
+    warm = Builder(site)
+    warm.build(config(site, out))
+    for kind, n, same_process in edits:
+        edit(site, kind, n)
+        builder = warm if same_process else Builder(site)
+        report = builder.build(config(site, out))
+        shutil.rmtree(cold, ignore_errors=True)
+        build(config(site, cold), use_cache=False)
+        assert tree(out) == tree(cold), f"after {kind} {n}"
+        assert report.rendered <= report.pages
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    first = build(config(site, out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    second = build(config(site, out))
+    assert first.rendered == first.pages and second.rendered == 0 and second.files == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_one_abstract_edit_renders_only_the_pages_that_show_that_paper(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    build(config(site, out))
+    target = site / "content" / "papers" / "paper-3.md"
+    target.write_text(target.read_text() + "\nA new closing sentence.\n")
+    report = build(config(site, out))
+    assert 0 < report.rendered < report.pages / 2
+    page = (out / "papers" / "paper-3" / "index.html").read_text()
+    assert "A new closing sentence." in page
+    assert "A new closing sentence." in (out / "feed.xml").read_text()  # the feed is fresh
+
+
+def test_a_deleted_cache_or_output_means_a_full_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    build(config(site, out))
+    shutil.rmtree(site / ".site-builder-cache")
+    again = build(config(site, out))
+    assert again.rendered == again.pages
+    shutil.rmtree(out)
+    third = build(config(site, out))
+    assert third.rendered == third.pages and (out / "index.html").is_file()
+
+
+def test_a_cache_from_another_site_builder_or_a_hostile_one_is_ignored(tmp_path: Path) -> None:
+    import pickle
+
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    build(config(site, out))
+    [state] = list((site / ".site-builder-cache").rglob("state.pickle"))
+
+    class Evil:
+        def __reduce__(self):
+            return (Path.write_text, (tmp_path / "pwned", "x"))
+
+    state.write_bytes(pickle.dumps(Evil()))
+    again = build(config(site, out))
+    assert not (tmp_path / "pwned").exists()
+    assert again.rendered == again.pages  # read as no cache at all
+
+
+def test_parallel_and_serial_builds_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path)
+    for i in range(8, 60):
+        write_paper(site, f"paper-{i}", i)
+    one, two = tmp_path / "one", tmp_path / "two"
+    import site_builder.build as build_module
+
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # the small site takes the pool path
+    build(config(site, one), jobs=1, use_cache=False)
+    build(config(site, two), jobs=2, use_cache=False)
+    assert tree(one) == tree(two)
