@@ -363,18 +363,18 @@ def _render_all(
 ) -> None:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+    # Paper pages first: rendering them makes every card, which the listings then share.
+    first = [r for r in todo if r.kind in (PAPER, PAPER_BIB)]
+    rest = [r for r in todo if r.kind not in (PAPER, PAPER_BIB)]
     if workers <= 1 or len(todo) < PARALLEL_FROM or not can_fork:
-        for i, route in enumerate(todo, 1):
+        for i, route in enumerate(first + rest, 1):
             staging.write(route.output, renderer.render(route))
             if progress and i % 200 == 0:
                 progress(i, len(todo))
         if progress:
             progress(len(todo), len(todo))
         return
-    # Paper pages first: rendering them makes every card, which the listings then share
-    # (the second pool is forked after the cards are in this process).
-    first = [r for r in todo if r.kind in (PAPER, PAPER_BIB)]
-    rest = [r for r in todo if r.kind not in (PAPER, PAPER_BIB)]
+    # The second pool is forked after the cards of the first are in this process.
     done = 0
     for batch, keep_cards in ((first, True), (rest, False)):
         if not batch:

@@ -6,9 +6,10 @@ Exit codes: 0 ok, 1 content or config errors, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="where the site will be published (overrides site.yaml)")
     build.add_argument("--output", type=Path, metavar="DIR", help="build here instead of output/")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument(
+        "--jobs", type=int, metavar="N", help="worker processes for rendering (default: all cores)"
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore the build cache and build everything (the cache is refreshed)",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     serve = sub.add_parser("serve", help="preview the site with live reload")
     serve.add_argument(
@@ -126,14 +136,46 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
 
     config = _config(args)
-    report = build(config, strict=args.strict)
+    if args.jobs is not None and args.jobs < 1:
+        print("error: --jobs must be 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    with progress_bar(quiet=args.quiet) as progress:
+        report = build(
+            config,
+            strict=args.strict,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
+            progress=progress,
+        )
     _print_warnings(report.warnings)
     where = config.base_url or config.base_path
     print(
         f"built {report.papers} papers, {report.topics} topics, {report.pages} pages "
-        f"into {report.output_dir} in {report.seconds:.2f}s (site at {where})"
+        f"({report.rendered} rendered, the rest unchanged) into {report.output_dir} "
+        f"in {report.seconds:.2f}s (site at {where})"
     )
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def progress_bar(quiet: bool = False) -> Iterator[Callable[[int, int], None] | None]:
+    """A tqdm bar on stderr for the rendering of a long build: it shows only after 2 s, and
+    never when stderr is not a terminal (CI logs, pipes) or with -q."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="page", delay=2.0, leave=False, file=sys.stderr)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
 
 
 def _serve(args: argparse.Namespace) -> int:

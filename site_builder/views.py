@@ -7,6 +7,7 @@ to know how slugs or base paths are built.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from .links import encode_url
 from .markup import MarkdownRenderer, MathProblem, Rendered, plain_text, summary_html
 from .model import LINK_KINDS, Paper, Site, Topic
 
+RECENT_TEXTS = 1024  # rendered abstracts a ViewStore keeps (least recently used go first)
 SUMMARY_LENGTH = 300  # characters of abstract on a card and in a meta description
 LINK_LABELS = {
     "code": "Code",
@@ -424,12 +426,21 @@ class ViewStore:
         self.cards: dict[str, CardView] = {}
         self.titles: dict[str, Rendered] = {}
         self.problems: dict[str, tuple[Warn, ...]] = {}
+        self._recent: OrderedDict[str, PaperTexts] = OrderedDict()
 
     def texts(self, slug: str) -> PaperTexts:
+        """Rendered title and abstract; the most recent few are kept, because feeds show the
+        newest papers again and again."""
+        if slug in self._recent:
+            self._recent.move_to_end(slug)
+            return self._recent[slug]
         paper = self.papers[slug]
         texts = PaperTexts(self.title(slug), self.markdown.abstract(paper.abstract, paper.format))
         if slug not in self.problems:
             self.problems[slug] = tuple(math_warnings(paper, texts, self.site_dir))
+        self._recent[slug] = texts
+        if len(self._recent) > RECENT_TEXTS:
+            self._recent.popitem(last=False)
         return texts
 
     def title(self, slug: str) -> Rendered:
