@@ -8,11 +8,10 @@ from pathlib import Path
 
 from .config import Config, builtin_themes_dir
 from .enrich import related, topics
-from .errors import ErrorList, SiteError, Warn, raise_collected
-from .load import load_papers
-from .outputs import config_warnings, search, site_files
+from .errors import Diagnostic, ErrorList, SiteError, raise_collected
+from .outputs import search, site_files
 from .render import Renderer
-from .taxonomy import load_taxonomy
+from .validate import validate_sources
 from .write import collect_assets, write_site
 
 
@@ -23,22 +22,20 @@ class BuildReport:
     pages: int
     files: int
     seconds: float
-    warnings: tuple[Warn, ...]
+    warnings: tuple[Diagnostic, ...]
     output_dir: Path
 
 
 def build(config: Config, *, strict: bool = False) -> BuildReport:
     """Build the site into config.output_dir. On any error nothing in output/ changes."""
     started = time.perf_counter()
-    papers, warnings = load_papers(config)
-    if not papers:
-        warnings += (
-            Warn("no papers yet; add some with 'site-builder ingest FILE'", config.papers_dir),
-        )
-    warnings += config_warnings(config)
-    if strict and warnings:
-        raise ErrorList(w.as_error() for w in warnings)
-    taxonomy = load_taxonomy(config.topics_file)
+    # Config, every content file and the taxonomy, all checked before any stops the build.
+    papers, taxonomy, found = validate_sources(config)
+    if strict:
+        found = found.strict()
+    found.raise_errors()
+    warnings: tuple[Diagnostic, ...] = found.warnings
+    assert taxonomy is not None  # no errors above, so it loaded
     site = topics.assign(papers, taxonomy, config.max_topics)
     if config.related and config.related_count:
         site = replace(site, related=related.related_papers(site.papers, config.related_count))

@@ -20,6 +20,7 @@ from . import outputs, urls
 from .config import Config, builtin_themes_dir
 from .errors import ThemeError, Warn
 from .model import Site
+from .template_errors import template_diagnostic
 from .views import (
     PageUrl,
     PaperView,
@@ -127,15 +128,17 @@ class Renderer:
             html = self.env.get_template(template).render(
                 site=self.site_view, page_url=self.urls.path(rel_url), **context
             )
-        except jinja2.TemplateSyntaxError as exc:
-            raise ThemeError(
-                f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno
-            ) from None
         except jinja2.TemplateNotFound as exc:
             where = ", ".join(map(str, template_dirs(self.config)))
             raise ThemeError(f"template '{exc.name}' not found in {where}") from None
-        except jinja2.UndefinedError as exc:
-            raise ThemeError(f"{template}: {exc.message}") from None
+        except ThemeError as exc:  # asset() with an unknown name: still say which line
+            raise ThemeError.of(
+                template_diagnostic(exc, template, self.urls.path(rel_url), self.config.site_dir)
+            ) from None
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise ThemeError.of(
+                template_diagnostic(exc, template, self.urls.path(rel_url), self.config.site_dir)
+            ) from None
         return urls.output_file(rel_url), html.encode("utf-8")
 
     def pages(self) -> Iterator[Page]:
