@@ -145,14 +145,6 @@ class _Site:
             self._pages[rel] = _parse_html(self.output / rel)
         return self._pages[rel]
 
-    def url_of(self, rel: str) -> str:
-        """The base-absolute URL a file is served at: 'papers/x/index.html' -> '/repo/papers/x/'."""
-        if rel == "index.html":
-            return self.base_path
-        if rel.endswith("/index.html"):
-            return self.base_path + rel[: -len("index.html")]
-        return self.base_path + rel
-
     def resolve(self, from_rel: str, url: str) -> tuple[str | None, str, str | None]:
         """Where a URL found in file ``from_rel`` leads.
 

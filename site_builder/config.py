@@ -199,9 +199,6 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
     def get(key: str) -> object:
         return values.get(key, _SCHEMA[key][1])
 
-    def line_of(key: str) -> int | None:
-        return lines.get(key)
-
     def in_range(key: str, low: int, high: int, zero_ok: bool = False) -> int:
         value = int(get(key))  # type: ignore[call-overload]
         if not (low <= value <= high or (zero_ok and value == 0)):

@@ -225,12 +225,14 @@ class Diagnostics:
     def add(self, diagnostic: Diagnostic) -> None:
         self.items.append(diagnostic)
 
-    def error(self, message: str, path: Path | str | None = None, line: int | None = None,
-              **extra: object) -> None:
+    def error(
+        self, message: str, path: Path | str | None = None, line: int | None = None, **extra: object
+    ) -> None:
         self.items.append(Diagnostic(message, path, line, **extra))  # type: ignore[arg-type]
 
-    def warn(self, message: str, path: Path | str | None = None, line: int | None = None,
-             **extra: object) -> None:
+    def warn(
+        self, message: str, path: Path | str | None = None, line: int | None = None, **extra: object
+    ) -> None:
         self.items.append(Warn(message, path, line, **extra))
 
     def extend(self, items: Iterable[Diagnostic] | SiteError) -> None:

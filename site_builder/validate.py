@@ -31,9 +31,7 @@ def validate_sources(
         found.catch(exc)
     else:
         if not papers:
-            found.add(
-                Warn("no papers yet; add some with 'site-builder ingest FILE'", _rel(config))
-            )
+            found.add(Warn("no papers yet; add some with 'site-builder ingest FILE'", _rel(config)))
     found.extend(config_warnings(config))
     taxonomy: Taxonomy | None = None
     try:

@@ -31,8 +31,10 @@ def render_error(tmp_path: Path, files: dict[str, str], name: str, **context: ob
 
 def test_missing_attribute_is_named_as_written_in_the_template(tmp_path: Path) -> None:
     d = render_error(
-        tmp_path, {"paper.html": "<h1>{{ paper.title }}</h1>\n<p>{{ paper.nosuch }}</p>\n"},
-        "paper.html", paper=PaperView(),
+        tmp_path,
+        {"paper.html": "<h1>{{ paper.title }}</h1>\n<p>{{ paper.nosuch }}</p>\n"},
+        "paper.html",
+        paper=PaperView(),
     )
     assert str(d) == (
         "templates/paper.html:2: paper.nosuch is undefined (while rendering /papers/a/)"
@@ -45,7 +47,8 @@ def test_error_in_an_included_template_names_that_template(tmp_path: Path) -> No
     d = render_error(
         tmp_path,
         {"paper.html": "x\n{% include '_card.html' %}\n", "_card.html": "\n\n{{ card.size }}\n"},
-        "paper.html", card={"title": "t"},
+        "paper.html",
+        card={"title": "t"},
     )
     assert str(d) == "templates/_card.html:3: card.size is undefined (while rendering /papers/a/)"
 
@@ -78,4 +81,6 @@ def test_packaged_theme_templates_are_named_from_themes(tmp_path: Path) -> None:
     with pytest.raises(jinja2.UndefinedError) as info:
         env.get_template("t.html").render(paper=PaperView())
     d = template_diagnostic(info.value, "t.html", "/", tmp_path / "site")
-    assert str(d) == "themes/default/templates/t.html:1: paper.gone is undefined (while rendering /)"
+    assert str(d) == (
+        "themes/default/templates/t.html:1: paper.gone is undefined (while rendering /)"
+    )
