@@ -11,25 +11,29 @@ from . import frontmatter
 from .config import Config, suggest
 from .errors import ContentError, SiteError, Warn, raise_collected
 from .model import ABSTRACT_FORMATS, LINK_KINDS, Link, Paper
+from .schema import Key, check_mapping
 from .slugs import is_valid_slug
 from .yamlutil import type_name
 
-KNOWN_KEYS = (
-    "title",
-    "date",
-    "slug",
-    "authors",
-    "topics",
-    "links",
-    "arxiv",
-    "doi",
-    "source",
-    "format",
-    "venue",
-    "categories",
-    "keywords",
-    "openreview",
+# Every front matter key, once, with what it is for (docs/content.md lists the same).
+# Kinds marked ``object`` get their own checks in _Fields (dates, links, identifiers).
+FRONT_MATTER: tuple[Key, ...] = (
+    Key("title", object, None, "the paper's title (required)"),
+    Key("date", object, None, "publication or listing date, YYYY-MM-DD (required)"),
+    Key("slug", object, None, "the URL name, papers/<slug>/; default: the file name"),
+    Key("authors", list, (), "author names, in order"),
+    Key("topics", list, (), "topic names; written here they win over the taxonomy"),
+    Key("links", object, (), "[{url, kind}]: code, project, demo, dataset, pdf, video, other"),
+    Key("arxiv", object, None, "arXiv id, quoted: '2403.01230'"),
+    Key("doi", object, None, "DOI, quoted"),
+    Key("source", object, None, "where the paper came from (the ingested file)"),
+    Key("format", object, "markdown", "the abstract's format: markdown or text"),
+    Key("venue", object, None, "where it was published or accepted"),
+    Key("categories", list, (), "the source's subject categories (e.g. arXiv's cs.LG)"),
+    Key("keywords", list, (), "the source's keywords; help the taxonomy pick topics"),
+    Key("openreview", object, None, "OpenReview forum id, quoted"),
 )
+KNOWN_KEYS = tuple(k.name for k in FRONT_MATTER)
 MAX_TOPICS_IN_FILE = 10
 
 
@@ -150,13 +154,16 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         raise ContentError(f"not UTF-8 text (byte offset {exc.start})", label, line) from None
     meta, lines, body, _body_line = frontmatter.split(text, label)
     fields = _Fields(path, label, meta, lines)
-    for key in meta:
-        if key not in KNOWN_KEYS:
-            hint = suggest(key, list(KNOWN_KEYS))
-            if hint:  # a near miss is a typo; other extra keys are the user's own data
-                warnings.append(
-                    Warn(f"unknown front matter key '{key}'{hint}", label, lines.get(key))
-                )
+    # Only a near miss of a known key is reported (a typo); other keys are the user's own data.
+    # Types of the keys are checked by _Fields below, which keeps their historical messages.
+    _values, found = check_mapping(
+        {k: None for k in meta},
+        FRONT_MATTER,
+        lambda key: (label, lines.get(key)),
+        unknown="warn-typo",
+        what="front matter key",
+    )
+    warnings.extend(found.warnings)
     title = fields.text("title", required=True)
     date = fields.date("date")
     slug = fields.text("slug") or path.stem
