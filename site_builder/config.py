@@ -143,7 +143,7 @@ def _resolve_theme(site_dir: Path, name: str, where: Path | str, line: int | Non
         if (p / "templates").is_dir()
     )
     raise ConfigError(
-        f"theme {name!r} not found in themes/ or the packaged themes{suggest(name, available)}; "
+        f"theme {name!r} not found in themes/ or the packaged themes{suggestion(name, available)}; "
         f"available: {', '.join(available)}",
         where,
         line,

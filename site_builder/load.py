@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import frontmatter
-from .config import Config, suggest
-from .errors import ContentError, SiteError, Warn, raise_collected
+from .config import Config
+from .errors import ContentError, Diagnostic, SiteError, Warn, raise_collected, suggestion
 from .model import ABSTRACT_FORMATS, LINK_KINDS, Link, Paper
 from .schema import Key, check_mapping
 from .slugs import is_valid_slug
@@ -134,15 +134,16 @@ class _Fields:
                 self.fail(
                     key,
                     f"{key}[{i}].kind must be one of {', '.join(LINK_KINDS)}, got {kind!r}"
-                    f"{suggest(str(kind), list(LINK_KINDS))}",
+                    f"{suggestion(str(kind), LINK_KINDS)}",
                 )
                 continue
             links.append(Link(url=url, kind=kind))
         return tuple(links)
 
 
-def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
-    """One content file into a Paper; raises ContentError (or ErrorList) naming file and line."""
+def load_paper(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
+    """One content file into a Paper and its warnings; raises ContentError (or ErrorList)."""
+    warnings: list[Diagnostic] = []
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -191,13 +192,13 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         fields.fail(
             "format",
             f"format must be one of {', '.join(ABSTRACT_FORMATS)}, got {body_format!r}"[:200]
-            + suggest(body_format, list(ABSTRACT_FORMATS)),
+            + suggestion(body_format, ABSTRACT_FORMATS),
         )
     if not body.strip():
         warnings.append(Warn("no abstract below the front matter", label, _body_line))
     raise_collected(fields.errors)
     assert title is not None and date is not None
-    return Paper(
+    paper = Paper(
         slug=slug,
         title=" ".join(title.split()),
         date=date,
@@ -218,21 +219,23 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         title_line=lines.get("title"),
         abstract_line=_body_line,
     )
+    return paper, tuple(warnings)
 
 
-def load_papers(config: Config) -> tuple[tuple[Paper, ...], tuple[Warn, ...]]:
+def load_papers(config: Config) -> tuple[tuple[Paper, ...], tuple[Diagnostic, ...]]:
     """All papers, newest first (then by title); all errors of all files raised together."""
     errors: list[SiteError] = []
-    warnings: list[Warn] = []
+    warnings: list[Diagnostic] = []
     papers: list[Paper] = []
     by_slug: dict[str, str] = {}
     for path in content_files(config.papers_dir):
         label = _label(path, config.site_dir)
         try:
-            paper = load_paper(path, label, warnings)
+            paper, found = load_paper(path, label)
         except SiteError as exc:
             errors.extend(getattr(exc, "errors", (exc,)))
             continue
+        warnings.extend(found)
         if paper.slug in by_slug:
             errors.append(
                 ContentError(f"slug '{paper.slug}' is also used by {by_slug[paper.slug]}", label, 1)
