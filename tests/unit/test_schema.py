@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from site_builder.schema import Key, check_mapping, documented
-from site_builder.yamlutil import parse_with_lines
+from site_builder.yamlutil import parse_with_line_map, parse_with_lines
 
 KEYS = (
     Key("title", str, "Papers", "the title"),
@@ -57,3 +57,21 @@ def test_documented_shows_defaults_as_yaml() -> None:
         ("year", "0", "a year"),
         ("enabled", "true", "a switch"),
     ]
+
+
+def test_nested_mappings_are_checked_at_their_own_lines() -> None:
+    """How the taxonomy can use the schema: one parse, a line for every nested key."""
+    text = "topics:\n  - name: GANs\n    weight: lots\n  - name: RL\n    wieght: 2\n"
+    data, lines = parse_with_line_map(text, "t.yaml")
+    topic_keys = (Key("name", str, "", "shown to readers"), Key("weight", int, 1, "a weight"))
+    problems = []
+    for i, topic in enumerate(data["topics"]):
+        _values, found = check_mapping(
+            topic, topic_keys, lambda k, i=i: ("t.yaml", lines[("topics", i, k)]), what="key"
+        )
+        problems += [str(d) for d in found]
+    assert problems == [
+        "t.yaml:3: weight must be a whole number, got 'lots'",
+        "t.yaml:5: unknown key 'wieght' (did you mean 'weight'?)",
+    ]
+    assert lines[("topics", 1)] == 4
