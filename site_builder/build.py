@@ -23,15 +23,15 @@ from . import bibtex
 from .cache import BuildCache, BuildState, code_hash
 from .config import Config, builtin_themes_dir
 from .enrich import related, topics
-from .errors import ErrorList, SiteError, Warn
-from .load import load_paper, load_papers
+from .errors import Diagnostic, ErrorList, SiteError, Warn
+from .load import load_paper
 from .model import Paper, Site
-from .outputs import config_warnings, search
+from .outputs import search
 from .plan import PlanInputs, plan
 from .render import RouteRenderer, TemplateHashes, make_environment, make_loader
 from .routes import PAPER, PAPER_BIB, Route
-from .taxonomy import load_taxonomy
 from .urls import Urls
+from .validate import validate_sources
 from .views import CardView, ViewStore
 from .write import Assets, Staging, collect_assets, output_build_id
 
@@ -48,7 +48,7 @@ class BuildReport:
     pages: int  # routes in the plan
     files: int  # files written by this build (0: nothing changed)
     seconds: float
-    warnings: tuple[Warn, ...]
+    warnings: tuple[Diagnostic, ...]
     output_dir: Path
     rendered: int = 0  # routes rendered (the rest were reused)
     pending: tuple[str, ...] = ()  # work left to a follow-up build (serve only)
@@ -96,17 +96,14 @@ class Builder:
         previous = self.state if self.state is not None else self.cache.load()
         state = BuildState()
 
-        papers, warnings = load_papers(config, _cached_parse(previous, state))
-        if not papers:
-            warnings += (
-                Warn("no papers yet; add some with 'site-builder ingest FILE'", config.papers_dir),
-            )
-        warnings += config_warnings(config)
-        if strict and warnings:
-            raise ErrorList(w.as_error() for w in warnings)
+        # Config, every content file and the taxonomy, all checked before any stops the build.
+        papers, taxonomy, found = validate_sources(config, _cached_parse(previous, state))
+        if strict:
+            found = found.strict()
+        found.raise_errors()
+        warnings: tuple[Diagnostic, ...] = found.warnings
+        assert taxonomy is not None  # no errors above, so it loaded
         clock.lap("load")
-
-        taxonomy = load_taxonomy(config.topics_file)
         site = topics.assign(papers, taxonomy, config.max_topics)
         clock.lap("topics")
         pending: list[str] = []
@@ -138,9 +135,7 @@ class Builder:
                 repr(replace(config, output_dir=Path())), sorted(assets.urls.items()), code_hash()
             ),
             asset_outputs=tuple(f.out for f in assets.files),
-            user_static=frozenset(
-                f.out for f in assets.files if not f.out.startswith("static/")
-            ),
+            user_static=frozenset(f.out for f in assets.files if not f.out.startswith("static/")),
         )
         routes = plan(site, inputs)
         clock.lap("plan")
@@ -271,22 +266,19 @@ def _cached_parse(previous: BuildState, state: BuildState):
     """A parse function for load_papers that reuses the last build's Paper for a file whose
     bytes are unchanged (and replays its warnings), and records every file for the next."""
 
-    def parse(path: Path, label: str, warnings: list[Warn]) -> Paper:
+    def parse(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
         try:
             data = path.read_bytes()
         except OSError:
-            return load_paper(path, label, warnings)  # it reports the error
+            return load_paper(path, label)  # it reports the error
         sha = hashlib.sha256(data).hexdigest()
         seen = previous.files.get(label)
         if seen is not None and seen[0] == sha and seen[1] is not None and seen[1].path == path:
-            warnings.extend(seen[2])
             state.files[label] = seen
-            return seen[1]
-        mine: list[Warn] = []
-        paper = load_paper(path, label, mine)
-        warnings.extend(mine)
-        state.files[label] = (sha, paper, tuple(mine), ())
-        return paper
+            return seen[1], seen[2]
+        paper, found = load_paper(path, label)
+        state.files[label] = (sha, paper, found, ())
+        return paper, found
 
     return parse
 
@@ -457,9 +449,7 @@ def _worker_render(chunk: list[Route]) -> _Result | _Failure:
 def render_site(config: Config, site: Site) -> dict[str, bytes]:
     """Plan and render an enriched Site in memory: output path -> bytes, in plan order.
     Nothing is written; for tests, previews and tools that want the pages themselves."""
-    assets = collect_assets(
-        [config.theme_dir, builtin_themes_dir() / "default"], config.static_dir
-    )
+    assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
     fingerprints = {p.slug: _fingerprint(p, site) for p in site.papers}
     keys = bibtex.citation_keys(site.papers) if config.citations else {}
     env = make_environment(config, assets.urls)

@@ -21,6 +21,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .errors import Diagnostic
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -43,20 +45,14 @@ _URL_ATTRS: dict[str, tuple[str, ...]] = {
 _EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel", "data", "ftp", "sms", "geo", "webcal"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    page: str  # path inside output/
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.page}:{self.line}" if self.line else self.page
-        return f"{where}: {self.message}"
+def Problem(page: str, message: str, line: int | None = None) -> Diagnostic:  # noqa: N802
+    """A problem on a built page (path inside output/), as the one diagnostic type."""
+    return Diagnostic(message, page, line or None)
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    problems: tuple[Problem, ...]
+    problems: tuple[Diagnostic, ...]
     pages: int
     links: int  # internal URLs followed
     files: int  # feeds and data files parsed
@@ -145,14 +141,6 @@ class _Site:
             self._pages[rel] = _parse_html(self.output / rel)
         return self._pages[rel]
 
-    def url_of(self, rel: str) -> str:
-        """The base-absolute URL a file is served at: 'papers/x/index.html' -> '/repo/papers/x/'."""
-        if rel == "index.html":
-            return self.base_path
-        if rel.endswith("/index.html"):
-            return self.base_path + rel[: -len("index.html")]
-        return self.base_path + rel
-
     def resolve(self, from_rel: str, url: str) -> tuple[str | None, str, str | None]:
         """Where a URL found in file ``from_rel`` leads.
 
@@ -203,7 +191,7 @@ def _html_files(output: Path) -> list[str]:
     )
 
 
-def _check_page(site: _Site, rel: str) -> tuple[list[Problem], int]:
+def _check_page(site: _Site, rel: str) -> tuple[list[Diagnostic], int]:
     """Problems on one page, and how many internal links it has."""
     page = site.page(rel)
     problems = [
@@ -233,8 +221,8 @@ def _check_page(site: _Site, rel: str) -> tuple[list[Problem], int]:
     return problems, internal
 
 
-def _check_data_files(site: _Site) -> tuple[list[Problem], int]:
-    problems: list[Problem] = []
+def _check_data_files(site: _Site) -> tuple[list[Diagnostic], int]:
+    problems: list[Diagnostic] = []
     count = 0
     for path in sorted(site.output.rglob("*")):
         rel = path.relative_to(site.output).as_posix()
@@ -258,7 +246,7 @@ def _check_data_files(site: _Site) -> tuple[list[Problem], int]:
     return problems, count
 
 
-def _check_feed(site: _Site, rel: str, root: ET.Element) -> Iterator[Problem]:
+def _check_feed(site: _Site, rel: str, root: ET.Element) -> Iterator[Diagnostic]:
     if root.tag not in (f"{ATOM}feed", "rss"):
         yield Problem(rel, f"is not an Atom or RSS feed (its root element is {root.tag})")
         return
@@ -277,7 +265,7 @@ def _check_feed(site: _Site, rel: str, root: ET.Element) -> Iterator[Problem]:
             yield Problem(rel, f"feed link {problem}")
 
 
-def _check_sitemap(site: _Site, pages: list[str]) -> Iterator[Problem]:
+def _check_sitemap(site: _Site, pages: list[str]) -> Iterator[Diagnostic]:
     sitemap = site.output / "sitemap.xml"
     if not sitemap.is_file():
         return
@@ -317,7 +305,7 @@ def check_site(output: Path, base_path: str = "/", base_url: str = "") -> CheckR
         raise ValueError(f"base_path must start and end with '/', got {base_path!r}")
     site = _Site(output, base_path, base_url)
     pages = _html_files(output)
-    problems: list[Problem] = []
+    problems: list[Diagnostic] = []
     if "index.html" not in pages:
         problems.append(Problem("index.html", "missing: the site has no home page"))
     links = 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import SiteError, Warn
+from .errors import Diagnostic, SiteError
 
 if TYPE_CHECKING:
     from .config import Config
@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_warnings(warnings: Sequence[Warn]) -> None:
+def _print_warnings(warnings: Sequence[Diagnostic]) -> None:
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
 
@@ -223,9 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SiteError as exc:
         if args.debug:
             traceback.print_exc()
-        errors = getattr(exc, "errors", (exc,))
+        errors = exc.diagnostics
         for err in errors:
-            print(f"error: {err}", file=sys.stderr)
+            print(f"error: {err}", file=sys.stderr)  # path:line:col: message (hint)
         if len(errors) > 1:
             print(f"{len(errors)} errors; nothing was written", file=sys.stderr)
         else:

@@ -2,47 +2,55 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError, SiteError, raise_collected
+from .errors import ConfigError, SiteError, raise_collected, suggestion
+from .schema import Key, check_mapping
 from .yamlutil import parse_with_lines, type_name
 
 CONFIG_NAME = "site.yaml"
 
-# key -> (type, default, help). The order here is the order documented in docs/config.md.
-_SCHEMA: dict[str, tuple[type, object, str]] = {
-    "title": (str, "Papers", "site title, shown in every page header"),
-    "description": (str, "", "one line under the title and in meta tags"),
-    "base_url": (str, "", "where the site is published, e.g. https://user.github.io/repo/"),
-    "language": (str, "en", "the html lang attribute"),
-    "author": (str, "", "who publishes the site, shown in the footer"),
-    "theme": (str, "default", "theme folder under themes/, or a packaged theme"),
-    "papers_per_page": (int, 20, "papers on each listing page"),
-    "max_topics": (int, 3, "the most topics the taxonomy gives one paper"),
-    "topics_file": (str, "", "your own taxonomy (YAML); empty means the packaged default"),
-    "year": (int, 0, "year for dump dates written without one, like 'Mar 11'; 0 means this year"),
-    "content_dir": (str, "content", "where content files live"),
-    "output_dir": (str, "output", "where the built site goes"),
-    "templates_dir": (str, "templates", "your template overrides"),
-    "static_dir": (str, "static", "your own static files, copied to the output as they are"),
+# Every setting, once: type, default, range, doc. The order is the order of docs/config.md.
+SETTINGS: tuple[Key, ...] = (
+    Key("title", str, "Papers", "site title, shown in every page header"),
+    Key("description", str, "", "one line under the title and in meta tags"),
+    Key("base_url", str, "", "where the site is published, e.g. https://user.github.io/repo/"),
+    Key("language", str, "en", "the html lang attribute"),
+    Key("author", str, "", "who publishes the site, shown in the footer"),
+    Key("theme", str, "default", "theme folder under themes/, or a packaged theme"),
+    Key("papers_per_page", int, 20, "papers on each listing page", low=1, high=10_000),
+    Key("max_topics", int, 3, "the most topics the taxonomy gives one paper", low=1, high=10),
+    Key("topics_file", str, "", "your own taxonomy (YAML); empty means the packaged default"),
+    Key(
+        "year",
+        int,
+        0,
+        "year for dump dates written without one, like 'Mar 11'; 0 means this year",
+        low=1900,
+        high=2999,
+        zero_ok=True,
+    ),
+    Key("content_dir", str, "content", "where content files live"),
+    Key("output_dir", str, "output", "where the built site goes"),
+    Key("templates_dir", str, "templates", "your template overrides"),
+    Key("static_dir", str, "static", "your own static files, copied to the output as they are"),
     # Reader features: all on by default, each can be switched off.
-    "search": (bool, True, "full-text search (Pagefind) with a search box on every page"),
-    "related": (bool, True, "the most similar papers on each paper page"),
-    "related_count": (int, 5, "how many related papers a paper page shows"),
-    "feeds": (bool, True, "Atom feeds for the site and for each topic"),
-    "citations": (bool, True, "BibTeX for each paper and topic"),
-    "math": (bool, True, "render $...$ and $$...$$ as MathML at build time"),
-    "daily_pages": (bool, True, "a page per day listing that day's papers"),
-    "saved_list": (bool, True, "a 'save' toggle and a Saved page, kept in the browser"),
-}
+    Key("search", bool, True, "full-text search (Pagefind) with a search box on every page"),
+    Key("related", bool, True, "the most similar papers on each paper page"),
+    Key("related_count", int, 5, "how many related papers a paper page shows", low=0, high=50),
+    Key("feeds", bool, True, "Atom feeds for the site and for each topic"),
+    Key("citations", bool, True, "BibTeX for each paper and topic"),
+    Key("math", bool, True, "render $...$ and $$...$$ as MathML at build time"),
+    Key("daily_pages", bool, True, "a page per day listing that day's papers"),
+    Key("saved_list", bool, True, "a 'save' toggle and a Saved page, kept in the browser"),
+)
 
 
 def known_keys() -> dict[str, tuple[type, object, str]]:
-    return dict(_SCHEMA)
+    return {k.name: (k.kind, k.default, k.doc) for k in SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -80,8 +88,8 @@ class Config:
 
 
 def suggest(key: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """Kept for callers: the one did-you-mean is errors.suggestion."""
+    return suggestion(key, choices)
 
 
 def builtin_themes_dir() -> Path:
@@ -135,7 +143,7 @@ def _resolve_theme(site_dir: Path, name: str, where: Path | str, line: int | Non
         if (p / "templates").is_dir()
     )
     raise ConfigError(
-        f"theme {name!r} not found in themes/ or the packaged themes{suggest(name, available)}; "
+        f"theme {name!r} not found in themes/ or the packaged themes{suggestion(name, available)}; "
         f"available: {', '.join(available)}",
         where,
         line,
@@ -171,42 +179,11 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
             return f"--{key.replace('_', '-')}", None
         return CONFIG_NAME, lines.get(key)
 
-    errors: list[SiteError] = []
-    values: dict[str, object] = {}
-    for key, value in raw.items():
-        if key not in _SCHEMA:
-            errors.append(
-                ConfigError(f"unknown setting '{key}'{suggest(key, list(_SCHEMA))}", *at(key))
-            )
-            continue
-        kind, default, _help = _SCHEMA[key]
-        if value is None:
-            value = default
-        if kind is bool and not isinstance(value, bool):
-            errors.append(ConfigError(f"{key} must be true or false, got {value!r}", *at(key)))
-            continue
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            errors.append(ConfigError(f"{key} must be a whole number, got {value!r}", *at(key)))
-            continue
-        if kind is str and not isinstance(value, str):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = str(value)  # e.g. `title: 2024` is meant as text
-            else:
-                errors.append(ConfigError(f"{key} must be text, got {type_name(value)}", *at(key)))
-                continue
-        values[key] = value
+    values, found = check_mapping(raw, SETTINGS, at)
+    errors: list[SiteError] = [ConfigError.of(d) for d in found.errors]
 
     def get(key: str) -> object:
-        return values.get(key, _SCHEMA[key][1])
-
-    def line_of(key: str) -> int | None:
-        return lines.get(key)
-
-    def in_range(key: str, low: int, high: int, zero_ok: bool = False) -> int:
-        value = int(get(key))  # type: ignore[call-overload]
-        if not (low <= value <= high or (zero_ok and value == 0)):
-            raise ConfigError(f"{key} must be between {low} and {high}, got {value}", *at(key))
-        return value
+        return values[key]
 
     def site_path(key: str) -> Path:
         value = str(get(key)).strip()
@@ -236,10 +213,6 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
     # Each check runs even when an earlier one failed, so every problem is reported at once.
     checked: dict[str, object] = {}
     checks = {
-        "papers_per_page": lambda: in_range("papers_per_page", 1, 10_000),
-        "max_topics": lambda: in_range("max_topics", 1, 10),
-        "related_count": lambda: in_range("related_count", 0, 50),
-        "year": lambda: in_range("year", 1900, 2999, zero_ok=True),
         "base": lambda: normalise_base_url(str(get("base_url")), *at("base_url")),
         "content_dir": lambda: site_path("content_dir"),
         "output_dir": lambda: site_path("output_dir"),
@@ -271,10 +244,10 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         language=str(get("language")).strip() or "en",
         author=str(get("author")).strip(),
         theme=str(get("theme")),
-        papers_per_page=checked["papers_per_page"],  # type: ignore[arg-type]
-        max_topics=checked["max_topics"],  # type: ignore[arg-type]
+        papers_per_page=int(get("papers_per_page")),  # type: ignore[call-overload]
+        max_topics=int(get("max_topics")),  # type: ignore[call-overload]
         topics_file=checked["topics_file"],  # type: ignore[arg-type]
-        year=checked["year"],  # type: ignore[arg-type]
+        year=int(get("year")),  # type: ignore[call-overload]
         content_dir=checked["content_dir"],  # type: ignore[arg-type]
         output_dir=checked["output_dir"],  # type: ignore[arg-type]
         templates_dir=checked["templates_dir"],  # type: ignore[arg-type]
@@ -282,7 +255,7 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         theme_dir=checked["theme_dir"],  # type: ignore[arg-type]
         search=bool(get("search")),
         related=bool(get("related")),
-        related_count=checked["related_count"],  # type: ignore[arg-type]
+        related_count=int(get("related_count")),  # type: ignore[call-overload]
         feeds=bool(get("feeds")),
         citations=bool(get("citations")),
         math=bool(get("math")),

@@ -1,26 +1,177 @@
-"""Error types. Every user-facing problem is one of these, printed as ``path:line: message``."""
+"""Diagnostics: the one shape every user-facing problem takes, printed ``path:line:col: message``.
+
+Conventions (every stage follows them):
+
+- A problem is a :class:`Diagnostic`: severity (``"error"`` or ``"warning"``), message, path
+  relative to the site folder where the file is inside it, 1-based line and column where known,
+  and an optional hint (the did-you-mean, or what to do).
+- A stage that can go on after a problem collects into a :class:`Diagnostics` and returns it
+  (warnings and errors alike) with its result; it never prints and never fills a caller's list.
+  A stage that cannot go on raises :class:`SiteError` (or :class:`ErrorList` for several), whose
+  ``.diagnostics`` are the same Diagnostic objects.
+- Typos are answered by :func:`did_you_mean` only, so every suggestion reads the same.
+- ``--strict`` turns warnings into errors with :meth:`Diagnostics.strict`.
+
+``SiteError``, ``ConfigError``, ``ContentError``, ``ThemeError``, ``ErrorList``, ``Warn`` and
+``raise_collected`` keep their old signatures for callers written before Diagnostic.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest known name to a misspelt one, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` to append to a message, or ``""``."""
+    close = did_you_mean(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
+def _path_str(path: Path | str | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+@dataclass(frozen=True, init=False)
+class Diagnostic:
+    """One problem: where it is, what it is, and (optionally) what to do about it."""
+
+    message: str
+    path: str | None
+    line: int | None
+    column: int | None
+    hint: str | None
+    severity: Severity
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        severity: Severity = "error",
+    ):
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "path", _path_str(path))
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "column", column)
+        object.__setattr__(self, "hint", hint)
+        object.__setattr__(self, "severity", severity)
+
+    @property
+    def location(self) -> str:
+        """``path:line:col`` (as much of it as is known), or ``""``."""
+        if self.path is None:
+            return ""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def relative_to(self, site_dir: Path) -> Diagnostic:
+        """The same diagnostic naming its file relative to the site, when it is inside it."""
+        if self.path is None or not Path(self.path).is_absolute():
+            return self
+        try:
+            rel = Path(self.path).resolve().relative_to(site_dir.resolve())
+        except ValueError:
+            return self
+        return self._with(path=str(rel))
+
+    def as_warning(self) -> Diagnostic:
+        return self._with(severity="warning")
+
+    def as_diagnostic_error(self) -> Diagnostic:
+        return self._with(severity="error")
+
+    def as_error(self) -> SiteError:
+        """This problem as an exception (``--strict`` raises warnings this way)."""
+        return ContentError(self.message, self.path, self.line, column=self.column, hint=self.hint)
+
+    def _with(self, **changes: object) -> Diagnostic:
+        values = {
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "hint": self.hint,
+            "severity": self.severity,
+        }
+        values.update(changes)
+        return Diagnostic(**values)  # type: ignore[arg-type]
+
+
+class Warn(Diagnostic):
+    """A warning: a Diagnostic that does not stop the run (``--strict``: an error)."""
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        severity: Severity = "warning",
+    ):
+        super().__init__(message, path, line, column, hint, severity)
 
 
 class SiteError(Exception):
-    """Base of all errors a user should see without a traceback."""
+    """Base of all errors a user should see without a traceback; carries its Diagnostic(s)."""
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        *,
+        column: int | None = None,
+        hint: str | None = None,
+    ):
         super().__init__(message)
-        self.message = message
-        self.path = str(path) if path is not None else None
-        self.line = line
+        self.diagnostic = Diagnostic(message, path, line, column, hint)
+
+    @classmethod
+    def of(cls, diagnostic: Diagnostic) -> SiteError:
+        d = diagnostic
+        return cls(d.message, d.path, d.line, column=d.column, hint=d.hint)
+
+    @property
+    def message(self) -> str:
+        return self.diagnostic.message
+
+    @property
+    def path(self) -> str | None:
+        return self.diagnostic.path
+
+    @property
+    def line(self) -> int | None:
+        return self.diagnostic.line
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return (self.diagnostic,)
 
     def __str__(self) -> str:
-        if self.path is None:
-            return self.message
-        if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+        return str(self.diagnostic)
 
 
 class ConfigError(SiteError):
@@ -38,15 +189,26 @@ class ThemeError(SiteError):
 class ErrorList(SiteError):  # noqa: N818 (a list of errors, not one)
     """Several errors collected over a whole run, reported together."""
 
-    def __init__(self, errors: Iterable[SiteError]):
-        self.errors = tuple(errors)
-        super().__init__(f"{len(self.errors)} error(s)")
+    def __init__(self, errors: Iterable[SiteError | Diagnostic]):
+        kept: list[SiteError] = []
+        for e in errors:
+            if isinstance(e, ErrorList):
+                kept.extend(e.errors)
+            else:
+                kept.append(e if isinstance(e, SiteError) else SiteError.of(e))
+        self.errors = tuple(kept)
+        self._diagnostics = tuple(e.diagnostic for e in kept)
+        super().__init__(f"{len(self._diagnostics)} error(s)")
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return self._diagnostics
 
     def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+        return "\n".join(str(d) for d in self._diagnostics)
 
 
-def raise_collected(errors: list[SiteError]) -> None:
+def raise_collected(errors: Sequence[SiteError]) -> None:
     """Raise the errors gathered so far: one as itself, several as an ErrorList."""
     if len(errors) == 1:
         raise errors[0]
@@ -54,28 +216,76 @@ def raise_collected(errors: list[SiteError]) -> None:
         raise ErrorList(errors)
 
 
-class Warn:
-    """A problem worth telling the user about that does not stop the run (``--strict``: error)."""
+@dataclass
+class Diagnostics:
+    """What a stage found: errors and warnings in the order found. Returned, never global."""
 
-    __slots__ = ("line", "message", "path")
+    items: list[Diagnostic] = field(default_factory=list)
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
-        self.message = message
-        self.path = str(path) if path is not None else None
-        self.line = line
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
 
-    def __str__(self) -> str:
-        return str(SiteError(self.message, self.path, self.line))
+    def error(
+        self, message: str, path: Path | str | None = None, line: int | None = None, **extra: object
+    ) -> None:
+        self.items.append(Diagnostic(message, path, line, **extra))  # type: ignore[arg-type]
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Warn) and (self.message, self.path, self.line) == (
-            other.message,
-            other.path,
-            other.line,
-        )
+    def warn(
+        self, message: str, path: Path | str | None = None, line: int | None = None, **extra: object
+    ) -> None:
+        self.items.append(Warn(message, path, line, **extra))
 
-    def __hash__(self) -> int:
-        return hash((self.message, self.path, self.line))
+    def extend(self, items: Iterable[Diagnostic] | SiteError) -> None:
+        self.items.extend(items.diagnostics if isinstance(items, SiteError) else items)
 
-    def as_error(self) -> ContentError:
-        return ContentError(self.message, self.path, self.line)
+    def catch(self, exc: SiteError) -> None:
+        """Record an exception's diagnostics (as errors)."""
+        self.items.extend(d.as_diagnostic_error() for d in exc.diagnostics)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.items if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.items if d.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def relative_to(self, site_dir: Path) -> Diagnostics:
+        return Diagnostics([d.relative_to(site_dir) for d in self.items])
+
+    def strict(self) -> Diagnostics:
+        """Every warning as an error (``--strict``)."""
+        return Diagnostics([d.as_diagnostic_error() for d in self.items])
+
+    def raise_errors(self) -> None:
+        """Raise every error found so far, together; do nothing when there are none."""
+        errors = self.errors
+        if len(errors) == 1:
+            raise SiteError.of(errors[0])
+        if errors:
+            raise ErrorList(errors)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+__all__ = [
+    "ConfigError",
+    "ContentError",
+    "Diagnostic",
+    "Diagnostics",
+    "ErrorList",
+    "SiteError",
+    "ThemeError",
+    "Warn",
+    "did_you_mean",
+    "raise_collected",
+    "suggestion",
+]

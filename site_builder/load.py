@@ -9,28 +9,32 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import frontmatter
-from .config import Config, suggest
-from .errors import ContentError, SiteError, Warn, raise_collected
+from .config import Config
+from .errors import ContentError, Diagnostic, SiteError, Warn, raise_collected, suggestion
 from .model import ABSTRACT_FORMATS, LINK_KINDS, Link, Paper
+from .schema import Key, check_mapping
 from .slugs import is_valid_slug
 from .yamlutil import type_name
 
-KNOWN_KEYS = (
-    "title",
-    "date",
-    "slug",
-    "authors",
-    "topics",
-    "links",
-    "arxiv",
-    "doi",
-    "source",
-    "format",
-    "venue",
-    "categories",
-    "keywords",
-    "openreview",
+# Every front matter key, once, with what it is for (docs/content.md lists the same).
+# Kinds marked ``object`` get their own checks in _Fields (dates, links, identifiers).
+FRONT_MATTER: tuple[Key, ...] = (
+    Key("title", object, None, "the paper's title (required)"),
+    Key("date", object, None, "publication or listing date, YYYY-MM-DD (required)"),
+    Key("slug", object, None, "the URL name, papers/<slug>/; default: the file name"),
+    Key("authors", list, (), "author names, in order"),
+    Key("topics", list, (), "topic names; written here they win over the taxonomy"),
+    Key("links", object, (), "[{url, kind}]: code, project, demo, dataset, pdf, video, other"),
+    Key("arxiv", object, None, "arXiv id, quoted: '2403.01230'"),
+    Key("doi", object, None, "DOI, quoted"),
+    Key("source", object, None, "where the paper came from (the ingested file)"),
+    Key("format", object, "markdown", "the abstract's format: markdown or text"),
+    Key("venue", object, None, "where it was published or accepted"),
+    Key("categories", list, (), "the source's subject categories (e.g. arXiv's cs.LG)"),
+    Key("keywords", list, (), "the source's keywords; help the taxonomy pick topics"),
+    Key("openreview", object, None, "OpenReview forum id, quoted"),
 )
+KNOWN_KEYS = tuple(k.name for k in FRONT_MATTER)
 MAX_TOPICS_IN_FILE = 10
 
 
@@ -131,15 +135,16 @@ class _Fields:
                 self.fail(
                     key,
                     f"{key}[{i}].kind must be one of {', '.join(LINK_KINDS)}, got {kind!r}"
-                    f"{suggest(str(kind), list(LINK_KINDS))}",
+                    f"{suggestion(str(kind), LINK_KINDS)}",
                 )
                 continue
             links.append(Link(url=url, kind=kind))
         return tuple(links)
 
 
-def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
-    """One content file into a Paper; raises ContentError (or ErrorList) naming file and line."""
+def load_paper(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
+    """One content file into a Paper and its warnings; raises ContentError (or ErrorList)."""
+    warnings: list[Diagnostic] = []
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -151,13 +156,16 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         raise ContentError(f"not UTF-8 text (byte offset {exc.start})", label, line) from None
     meta, lines, body, _body_line = frontmatter.split(text, label)
     fields = _Fields(path, label, meta, lines)
-    for key in meta:
-        if key not in KNOWN_KEYS:
-            hint = suggest(key, list(KNOWN_KEYS))
-            if hint:  # a near miss is a typo; other extra keys are the user's own data
-                warnings.append(
-                    Warn(f"unknown front matter key '{key}'{hint}", label, lines.get(key))
-                )
+    # Only a near miss of a known key is reported (a typo); other keys are the user's own data.
+    # Types of the keys are checked by _Fields below, which keeps their historical messages.
+    _values, found = check_mapping(
+        {k: None for k in meta},
+        FRONT_MATTER,
+        lambda key: (label, lines.get(key)),
+        unknown="warn-typo",
+        what="front matter key",
+    )
+    warnings.extend(found.warnings)
     title = fields.text("title", required=True)
     date = fields.date("date")
     slug = fields.text("slug") or path.stem
@@ -185,13 +193,13 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         fields.fail(
             "format",
             f"format must be one of {', '.join(ABSTRACT_FORMATS)}, got {body_format!r}"[:200]
-            + suggest(body_format, list(ABSTRACT_FORMATS)),
+            + suggestion(body_format, ABSTRACT_FORMATS),
         )
     if not body.strip():
         warnings.append(Warn("no abstract below the front matter", label, _body_line))
     raise_collected(fields.errors)
     assert title is not None and date is not None
-    return Paper(
+    paper = Paper(
         slug=slug,
         title=" ".join(title.split()),
         date=date,
@@ -212,14 +220,15 @@ def load_paper(path: Path, label: str, warnings: list[Warn]) -> Paper:
         title_line=lines.get("title"),
         abstract_line=_body_line,
     )
+    return paper, tuple(warnings)
 
 
-ParseFile = Callable[[Path, str, list[Warn]], Paper]
+ParseFile = Callable[[Path, str], tuple[Paper, tuple[Diagnostic, ...]]]
 
 
 def load_papers(
     config: Config, parse: ParseFile | None = None
-) -> tuple[tuple[Paper, ...], tuple[Warn, ...]]:
+) -> tuple[tuple[Paper, ...], tuple[Diagnostic, ...]]:
     """All papers, newest first (then by title); all errors of all files raised together.
 
     ``parse`` reads one file (default: load_paper); the build passes one that reuses what it
@@ -227,16 +236,17 @@ def load_papers(
     """
     parse = parse or load_paper
     errors: list[SiteError] = []
-    warnings: list[Warn] = []
+    warnings: list[Diagnostic] = []
     papers: list[Paper] = []
     by_slug: dict[str, str] = {}
     for path in content_files(config.papers_dir):
         label = _label(path, config.site_dir)
         try:
-            paper = parse(path, label, warnings)
+            paper, found = parse(path, label)
         except SiteError as exc:
             errors.extend(getattr(exc, "errors", (exc,)))
             continue
+        warnings.extend(found)
         if paper.slug in by_slug:
             errors.append(
                 ContentError(f"slug '{paper.slug}' is also used by {by_slug[paper.slug]}", label, 1)

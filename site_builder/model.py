@@ -83,8 +83,3 @@ class Site:
     # paper slug -> its authors' slugs, in byline order (enrich/authors.py)
     paper_authors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def paper(self, slug: str) -> Paper:
-        for p in self.papers:
-            if p.slug == slug:
-                return p
-        raise KeyError(slug)

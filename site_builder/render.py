@@ -31,6 +31,7 @@ from .plan import (
     sitemap_entries,
 )
 from .routes import Route
+from .template_errors import template_diagnostic
 from .views import (
     AuthorView,
     CardView,
@@ -220,15 +221,21 @@ class RouteRenderer:
             html = self.env.get_template(route.template).render(
                 site=self.site_view, page_url=self.u.path(route.url), **context
             )
-        except jinja2.TemplateSyntaxError as exc:
-            raise ThemeError(
-                f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno
-            ) from None
         except jinja2.TemplateNotFound as exc:
             where = ", ".join(map(str, template_dirs(self.config)))
             raise ThemeError(f"template '{exc.name}' not found in {where}") from None
-        except jinja2.UndefinedError as exc:
-            raise ThemeError(f"{route.template}: {exc.message}") from None
+        except ThemeError as exc:  # asset() with an unknown name: still say which line
+            raise ThemeError.of(
+                template_diagnostic(
+                    exc, route.template, self.u.path(route.url), self.config.site_dir
+                )
+            ) from None
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise ThemeError.of(
+                template_diagnostic(
+                    exc, route.template, self.u.path(route.url), self.config.site_dir
+                )
+            ) from None
         return html.encode("utf-8")
 
     def topic_view(self, slug: str) -> TopicView:
@@ -392,5 +399,3 @@ class RouteRenderer:
     def _robots(self, route: Route) -> bytes:
         with_sitemap = any(r.kind == routes.SITEMAP for r in self.all_routes())
         return sitemap.robots_txt(self.u.absolute(urls.sitemap()) if with_sitemap else None)
-
-

@@ -26,16 +26,7 @@ def parse_with_lines(
     """
     loader = _Loader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as fast_exc:
-            exc = _python_parser_error(text) or fast_exc
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + first_line if mark is not None else None
-            problem = exc.problem or exc.context or "invalid YAML"
-            raise error(f"YAML syntax error: {problem}", path, line) from None
-        except yaml.YAMLError as exc:
-            raise error(f"YAML syntax error: {exc}", path, first_line) from None
+        node = _compose(loader, text, path, first_line, error)
         if node is None:
             return None, {}
         if not isinstance(node, yaml.MappingNode):
@@ -55,6 +46,65 @@ def parse_with_lines(
         return value, lines
     finally:
         loader.dispose()
+
+
+def parse_with_line_map(
+    text: str,
+    path: Path | str,
+    first_line: int = 1,
+    error: type[SiteError] = ContentError,
+) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """Parse YAML once; return the value and the line of every key and list item, nested.
+
+    The map's keys are paths into the value: ``("topics", 0, "keywords", "gan")`` is the line
+    of that keyword, ``()`` the document. For validating nested mappings (the taxonomy) with
+    ``schema.check_mapping`` without composing the YAML a second time.
+    """
+    loader = _Loader(text)
+    try:
+        node = _compose(loader, text, path, first_line, error)
+        if node is None:
+            return None, {}
+        lines: dict[tuple[str | int, ...], int] = {}
+        _walk_lines(loader, node, (), first_line, lines)
+        return _construct(loader, node, path, first_line, error), lines
+    finally:
+        loader.dispose()
+
+
+def _walk_lines(
+    loader: _Loader,
+    node: yaml.Node,
+    at: tuple[str | int, ...],
+    first_line: int,
+    lines: dict[tuple[str | int, ...], int],
+) -> None:
+    lines.setdefault(at, node.start_mark.line + first_line)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            lines.setdefault((*at, key), key_node.start_mark.line + first_line)
+            _walk_lines(loader, value_node, (*at, key), first_line, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk_lines(loader, item, (*at, i), first_line, lines)
+
+
+def _compose(
+    loader: _Loader, text: str, path: Path | str, first_line: int, error: type[SiteError]
+) -> yaml.Node | None:
+    """The document's node; a syntax error names its line."""
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as fast_exc:
+        exc = _python_parser_error(text) or fast_exc
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise error(f"YAML syntax error: {problem}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise error(f"YAML syntax error: {exc}", path, first_line) from None
 
 
 def _python_parser_error(text: str) -> yaml.MarkedYAMLError | None:

@@ -7,12 +7,9 @@ wrong: a canonical link or ``og:url`` holding a bare path is ignored or misread 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import nh3
 
 from .. import urls
 from ..config import Config
@@ -52,11 +49,6 @@ def canonical_url(config: Config, u: urls.Urls, page_url: str) -> str | None:
     if rel == "404.html":  # served at any address: it has no URL of its own
         return None
     return u.absolute(rel)
-
-
-def html_to_text(fragment: str) -> str:
-    """Sanitised abstract HTML to plain text (tags dropped, entities decoded, spaces folded)."""
-    return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,11 @@ def test_invalid_site_reports_every_error(name: str, tmp_path: Path, capsys) -> 
     shutil.copytree(INVALID / name, site)
     expected = (site / "expected.txt").read_text(encoding="utf-8")
     (site / "expected.txt").unlink()
-    assert run_cli("--site", str(site), "build") == 1
+    args_file = site / "args.txt"  # extra build flags, e.g. --strict
+    args = args_file.read_text(encoding="utf-8").split() if args_file.exists() else []
+    if args_file.exists():
+        args_file.unlink()
+    assert run_cli("--site", str(site), "build", *args) == 1
     err = capsys.readouterr().err
     assert err == expected
     assert "Traceback" not in err

@@ -248,8 +248,22 @@ def test_unknown_variable_in_override_is_a_theme_error(tmp_path: Path) -> None:
         '{% extends "default/paper.html" %}{% block abstract %}{{ paper.no_such_field }}'
         "{% endblock %}",
     )
-    with pytest.raises(ThemeError, match=r"paper\.html"):
+    with pytest.raises(ThemeError) as info:
         render(config, small_site())
+    # In the template's words, with its line and the page: never a Python class name.
+    assert str(info.value) == (
+        "templates/paper.html:1: paper.no_such_field is undefined (while rendering /papers/p1/)"
+    )
+
+
+def test_unknown_asset_names_the_template_line(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    write_template(config, "404.html", "<p>gone</p>\n<link href=\"{{ asset('nope.css') }}\">\n")
+    with pytest.raises(ThemeError) as info:
+        render(config, small_site())
+    assert str(info.value) == (
+        "templates/404.html:2: no static file 'nope.css' in the theme (while rendering /404.html)"
+    )
 
 
 def test_site_theme_is_used_before_the_default(tmp_path: Path) -> None:
