@@ -89,7 +89,7 @@ _GENERIC = frozenset(
 )
 _STOP = list(ENGLISH_STOP_WORDS | _GENERIC)
 _TOKEN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"  # words of 3+ characters starting with a letter
-_KEYWORDS = 8  # per topic
+_KEYWORDS = 12  # per topic
 _EXAMPLES = 3  # titles shown per topic
 
 
