@@ -82,6 +82,16 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the built site: links, ids, alt text, feeds")
     check.add_argument("--base-url", help="the URL it was built for (overrides site.yaml)")
     check.add_argument("--output", type=Path, metavar="DIR", help="check here, not output/")
+
+    topics = sub.add_parser("topics", help="work with the topic taxonomy")
+    topics_sub = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
+    suggest = topics_sub.add_parser(
+        "suggest", help="cluster the papers into a draft taxonomy to edit (for other fields)"
+    )
+    suggest.add_argument("--topics", type=int, metavar="N", help="how many topics (default: auto)")
+    suggest.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the draft here (default: print it)"
+    )
     return parser
 
 
@@ -214,10 +224,40 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_ERRORS
 
 
+def _topics(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .load import load_papers
+    from .suggest import draft_yaml, suggest
+
+    if args.topics is not None and args.topics < 1:
+        print("error: --topics must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.output is not None and args.output.exists():
+        # A draft is meant to be edited by hand: never overwrite one.
+        print(f"error: {args.output} exists; choose another --output", file=sys.stderr)
+        return EXIT_ERRORS
+    papers, warnings = load_papers(load_config(args.site))
+    _print_warnings(warnings)
+    if len(papers) < 2:
+        print("error: topics suggest needs at least 2 papers in content/", file=sys.stderr)
+        return EXIT_ERRORS
+    drafts = suggest(papers, args.topics)
+    text = draft_yaml(papers, drafts)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    partial = args.output.with_name(args.output.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(args.output)
+    print(f"wrote {len(drafts)} draft topics from {len(papers)} papers to {args.output}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)  # exits with 2 on usage errors
     commands = {"ingest": _ingest, "build": _build, "serve": _serve, "new": _new, "check": _check}
+    commands["topics"] = _topics
     try:
         return commands[args.command](args)
     except SiteError as exc:

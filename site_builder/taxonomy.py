@@ -79,6 +79,19 @@ class TopicRule:
     slug: str
     description: str
     keywords: tuple[tuple[str, float], ...]
+    # Source categories (e.g. arXiv 'cs.CV') and their weights: a paper listing one scores it.
+    categories: tuple[tuple[str, float], ...] = ()
+    area: str = ""  # slug of its area in a two-level taxonomy
+
+
+@dataclass(frozen=True)
+class AreaRule:
+    """A group of topics (the first level of a two-level taxonomy)."""
+
+    name: str
+    slug: str
+    description: str
+    topic_slugs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ class Taxonomy:
     min_score: float = DEFAULT_MIN_SCORE
     secondary_ratio: float = DEFAULT_SECONDARY_RATIO
     strong_score: float = DEFAULT_STRONG_SCORE
+    areas: tuple[AreaRule, ...] = ()  # empty for a one-level taxonomy
     # Built once per taxonomy so that assigning 100k papers compiles nothing; not compared.
     _matcher: _Matcher = field(init=False, repr=False, compare=False, hash=False)
 
@@ -125,13 +139,32 @@ def default_taxonomy_path() -> Path:
 # Assigning topics
 
 
-def topic_scores(title: str, abstract: str, taxonomy: Taxonomy) -> list[tuple[str, float]]:
+def topic_scores(
+    title: str,
+    abstract: str,
+    taxonomy: Taxonomy,
+    keywords: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+) -> list[tuple[str, float]]:
     """Every topic with a positive score, best first (ties in taxonomy order).
 
     A keyword in the title adds ``weight * title_weight``; in the abstract ``weight``, times 1.5
-    when it occurs twice and 2 when three or more times.
+    when it occurs twice and 2 when three or more times. The source's own keywords count like
+    the title (an author who names a subject means it); a listed category adds its weight.
     """
     totals = [0.0] * len(taxonomy.topics)
+    if keywords:
+        text = " . ".join(keywords)
+        for topic, counts in enumerate(taxonomy._matcher.counts(text)):
+            rule_keywords = taxonomy.topics[topic].keywords
+            for index in counts:
+                totals[topic] += rule_keywords[index][1] * taxonomy.title_weight
+    if categories:
+        wanted = {c.strip().lower() for c in categories}
+        for topic, rule in enumerate(taxonomy.topics):
+            for category, weight in rule.categories:
+                if category.lower() in wanted:
+                    totals[topic] += weight
     for topic, counts in enumerate(taxonomy._matcher.counts(title)):
         keywords = taxonomy.topics[topic].keywords
         for index in counts:
@@ -145,7 +178,12 @@ def topic_scores(title: str, abstract: str, taxonomy: Taxonomy) -> list[tuple[st
 
 
 def assign_topics(
-    title: str, abstract: str, taxonomy: Taxonomy, max_topics: int = 3
+    title: str,
+    abstract: str,
+    taxonomy: Taxonomy,
+    max_topics: int = 3,
+    keywords: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
     """The 1..max_topics topic names that fit a paper best, best first; deterministic.
 
@@ -155,7 +193,7 @@ def assign_topics(
     """
     if max_topics < 1:
         raise ValueError(f"max_topics must be at least 1, got {max_topics}")
-    scores = topic_scores(title, abstract, taxonomy)
+    scores = topic_scores(title, abstract, taxonomy, keywords, categories)
     if not scores or scores[0][1] < taxonomy.min_score:
         return (taxonomy.fallback,)
     best = scores[0][1]
@@ -323,8 +361,9 @@ def _continues(words: list[str], i: int, rest: tuple[_Piece, ...]) -> bool:
 # --------------------------------------------------------------------------------------------
 # Loading and validating the YAML file
 
-_TOP_KEYS = ("fallback", "scoring", "topics")
-_TOPIC_KEYS = ("name", "slug", "description", "keywords")
+_TOP_KEYS = ("fallback", "scoring", "topics", "areas")
+_AREA_KEYS = ("name", "slug", "description", "topics")
+_TOPIC_KEYS = ("name", "slug", "description", "keywords", "categories")
 _SCORING_KEYS = ("title_weight", "min_score", "secondary_ratio", "strong_score")
 _SCALAR_TYPES = {
     "tag:yaml.org,2002:str": "a string",
@@ -456,9 +495,15 @@ def parse_taxonomy(source: str, path: Path) -> Taxonomy:
     if "fallback" in values:
         fallback = reader.text(values["fallback"], "fallback")
     settings = _read_scoring(reader, values.get("scoring"))
-    if "topics" not in values:
-        raise reader.error(root, "the taxonomy needs a 'topics:' list")
-    topics = tuple(_read_topics(reader, values["topics"]))
+    if ("topics" in values) == ("areas" in values):
+        raise reader.error(
+            root, "the taxonomy needs a 'topics:' list or an 'areas:' list of topic groups (one)"
+        )
+    areas: tuple[AreaRule, ...] = ()
+    if "topics" in values:
+        topics = tuple(_read_topics(reader, values["topics"], {}, {}))
+    else:
+        areas, topics = _read_areas(reader, values["areas"])
 
     fallback_slug = topic_slug(fallback)
     for rule in topics:
@@ -467,7 +512,7 @@ def parse_taxonomy(source: str, path: Path) -> Taxonomy:
                 values.get("fallback", root),
                 f"fallback {fallback!r} has the same slug as topic {rule.name!r}",
             )
-    return Taxonomy(topics=topics, fallback=fallback, path=path, **settings)
+    return Taxonomy(topics=topics, fallback=fallback, path=path, areas=areas, **settings)
 
 
 def _read_scoring(reader: _Reader, node: yaml.Node | None) -> dict[str, float]:
@@ -486,36 +531,90 @@ def _read_scoring(reader: _Reader, node: yaml.Node | None) -> dict[str, float]:
     return settings
 
 
-def _read_topics(reader: _Reader, node: yaml.Node) -> Iterator[TopicRule]:
+def _read_areas(
+    reader: _Reader, node: yaml.Node
+) -> tuple[tuple[AreaRule, ...], tuple[TopicRule, ...]]:
     if not isinstance(node, yaml.SequenceNode):
-        raise reader.error(node, f"topics must be a list of topics, got {reader.kind(node)}")
+        raise reader.error(node, f"areas must be a list of areas, got {reader.kind(node)}")
     if not node.value:
-        raise reader.error(node, "topics must list at least one topic")
+        raise reader.error(node, "areas must list at least one area")
+    # Topic names and slugs are unique across the whole file: a topic page has one URL.
     names: dict[str, tuple[str, int]] = {}
     slugs: dict[str, tuple[str, int]] = {}
+    area_slugs: dict[str, tuple[str, int]] = {}
+    areas: list[AreaRule] = []
+    topics: list[TopicRule] = []
     for i, item in enumerate(node.value):
-        where = f"topics[{i}]"
+        where = f"areas[{i}]"
+        pairs = reader.mapping(item, where, "a mapping with name and topics")
+        values = dict(pairs)
+        if "name" not in values:
+            raise reader.error(item, f"{where} needs a 'name'")
+        name = reader.text(values["name"], f"{where}.name")
+        where = f"areas[{i}] ({name})"
+        reader.check_keys(item, pairs, _AREA_KEYS, where)
+        if "topics" not in values:
+            raise reader.error(item, f"{where} needs 'topics'")
+        slug = _read_slug(reader, values, name, where)
+        if slug in area_slugs:
+            other, other_line = area_slugs[slug]
+            raise reader.error(
+                values.get("slug", values["name"]),
+                f"{where}: slug {slug!r} is already used by area {other!r} on line {other_line}",
+            )
+        area_slugs[slug] = (name, item.start_mark.line + 1)
+        description = ""
+        if "description" in values:
+            description = reader.text(values["description"], f"{where}.description")
+        members = tuple(
+            _read_topics(reader, values["topics"], names, slugs, area=slug, prefix=f"{where}.")
+        )
+        topics.extend(members)
+        areas.append(AreaRule(name, slug, description, tuple(t.slug for t in members)))
+    return tuple(areas), tuple(topics)
+
+
+def _read_slug(reader: _Reader, values: dict[str, yaml.Node], name: str, where: str) -> str:
+    if "slug" not in values:
+        return topic_slug(name)
+    slug = reader.text(values["slug"], f"{where}.slug")
+    if not is_valid_slug(slug):
+        raise reader.error(
+            values["slug"],
+            f"{where}.slug {slug!r} is not path-safe: use lowercase letters, digits and "
+            f"'-', e.g. {topic_slug(slug)!r}",
+        )
+    return slug
+
+
+def _read_topics(
+    reader: _Reader,
+    node: yaml.Node,
+    names: dict[str, tuple[str, int]],
+    slugs: dict[str, tuple[str, int]],
+    area: str = "",
+    prefix: str = "",
+) -> Iterator[TopicRule]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise reader.error(
+            node, f"{prefix}topics must be a list of topics, got {reader.kind(node)}"
+        )
+    if not node.value:
+        raise reader.error(node, f"{prefix}topics must list at least one topic")
+    for i, item in enumerate(node.value):
+        where = f"{prefix}topics[{i}]"
         pairs = reader.mapping(item, where, "a mapping with name and keywords")
         values = dict(pairs)
         if "name" not in values:
             raise reader.error(item, f"{where} needs a 'name'")
         name = reader.text(values["name"], f"{where}.name")
-        where = f"topics[{i}] ({name})"  # the name helps find the entry in a long file
+        where = f"{prefix}topics[{i}] ({name})"  # the name helps find the entry in a long file
         reader.check_keys(item, pairs, _TOPIC_KEYS, where)
         if "keywords" not in values:
             raise reader.error(item, f"{where} needs 'keywords'")
         line = item.start_mark.line + 1
 
-        if "slug" in values:
-            slug = reader.text(values["slug"], f"{where}.slug")
-            if not is_valid_slug(slug):
-                raise reader.error(
-                    values["slug"],
-                    f"{where}.slug {slug!r} is not path-safe: use lowercase letters, digits and "
-                    f"'-', e.g. {topic_slug(slug)!r}",
-                )
-        else:
-            slug = topic_slug(name)
+        slug = _read_slug(reader, values, name, where)
         description = ""
         if "description" in values:
             description = reader.text(values["description"], f"{where}.description")
@@ -536,7 +635,33 @@ def _read_topics(reader: _Reader, node: yaml.Node) -> Iterator[TopicRule]:
         slugs[slug] = (name, line)
 
         keywords = _read_keywords(reader, values["keywords"], f"{where}.keywords")
-        yield TopicRule(name=name, slug=slug, description=description, keywords=keywords)
+        categories: tuple[tuple[str, float], ...] = ()
+        if "categories" in values:
+            categories = _read_categories(reader, values["categories"], f"{where}.categories")
+        yield TopicRule(
+            name=name,
+            slug=slug,
+            description=description,
+            keywords=keywords,
+            categories=categories,
+            area=area,
+        )
+
+
+def _read_categories(
+    reader: _Reader, node: yaml.Node, where: str
+) -> tuple[tuple[str, float], ...]:
+    if not isinstance(node, yaml.MappingNode):
+        raise reader.error(
+            node, f"{where} must be a mapping of category to weight, got {reader.kind(node)}"
+        )
+    result = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or not str(key_node.value).strip():
+            raise reader.error(key_node, f"{where}: a category must be text, e.g. cs.CV")
+        category = str(key_node.value).strip()
+        result.append((category, reader.number(value_node, f"{where}[{category!r}]")))
+    return tuple(result)
 
 
 def _read_keywords(reader: _Reader, node: yaml.Node, where: str) -> tuple[tuple[str, float], ...]:

@@ -41,7 +41,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 
 # Collections up to this size are compared on every term: exact, and still fast. Above it,
 # candidates come from each paper's strongest terms only and are then re-scored exactly.
-EXACT_LIMIT = 5_000
+EXACT_LIMIT = 20_000
 TERMS_PER_PAPER = 30  # strongest terms kept per paper when looking for candidates
 MIN_CANDIDATES = 20  # candidates re-scored exactly per paper (at least 4x the count)
 # Multiply-adds (= an upper bound on stored scores) per block of rows: about 100 MB of

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Paper, Site, Topic
+from ..model import Area, Paper, Site, Topic
 from ..slugs import make_slug
 from ..taxonomy import Taxonomy, assign_topics
 
@@ -26,7 +26,14 @@ def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Si
         given = (
             paper.topics
             if paper.topics_from_file
-            else assign_topics(paper.title, paper.abstract, taxonomy, max_topics)
+            else assign_topics(
+                paper.title,
+                paper.abstract,
+                taxonomy,
+                max_topics,
+                keywords=paper.keywords,
+                categories=paper.categories,
+            )
         )
         canonical: list[str] = []
         for name in given:
@@ -45,7 +52,31 @@ def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Si
             name=names[slug],
             description=known[slug].description if slug in known else "",
             paper_slugs=tuple(members[slug]),
+            area=known[slug].area if slug in known else "",
         )
         for slug in ordered
     )
-    return Site(papers=tuple(result), topics=topics)
+    return Site(papers=tuple(result), topics=topics, areas=_areas(result, taxonomy, members))
+
+
+def _areas(
+    papers: list[Paper], taxonomy: Taxonomy, members: dict[str, list[str]]
+) -> tuple[Area, ...]:
+    """Areas with at least one paper; each paper once per area, newest first (papers' order)."""
+    order = {paper.slug: i for i, paper in enumerate(papers)}
+    areas = []
+    for rule in taxonomy.areas:
+        topic_slugs = tuple(slug for slug in rule.topic_slugs if slug in members)
+        if not topic_slugs:
+            continue
+        in_area = {paper for slug in topic_slugs for paper in members[slug]}
+        areas.append(
+            Area(
+                slug=rule.slug,
+                name=rule.name,
+                description=rule.description,
+                topic_slugs=topic_slugs,
+                paper_slugs=tuple(sorted(in_area, key=order.__getitem__)),
+            )
+        )
+    return tuple(areas)

@@ -15,6 +15,7 @@ from site_builder.taxonomy import (
     assign_topics,
     default_taxonomy_path,
     load_taxonomy,
+    parse_taxonomy,
     topic_slug,
 )
 
@@ -38,8 +39,13 @@ def test_default_taxonomy_loads(default: Taxonomy) -> None:
     assert default.path == default_taxonomy_path()
     assert default_taxonomy_path().is_file()
     assert default.fallback == FALLBACK
-    assert 15 <= len(default.topics) <= 30
+    assert 60 <= len(default.topics) <= 120
+    # Two levels: every topic sits in exactly one area, listed in the area's order.
+    assert len(default.areas) >= 8
+    in_areas = [slug for area in default.areas for slug in area.topic_slugs]
+    assert in_areas == [rule.slug for rule in default.topics]
     for rule in default.topics:
+        assert rule.area in {area.slug for area in default.areas}, rule.name
         assert rule.description, rule.name
         assert rule.keywords, rule.name
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.slug), rule.slug
@@ -50,6 +56,11 @@ def test_default_taxonomy_has_the_topics_researchers_browse_by(default: Taxonomy
     for slug in (
         "music-and-audio",
         "speech",
+        "meta-learning",
+        "neural-architecture-search",
+        "adversarial-robustness",
+        "continual-learning",
+        "distributed-learning",
         "diffusion-models",
         "reinforcement-learning",
         "llm-alignment",
@@ -125,8 +136,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "the density field with monocular depth priors and a smoothness term on the rendered "
         "surface. Our method improves novel view synthesis and 3D reconstruction quality on "
         "object and scene datasets over sparse-view baselines.",
-        {"3d-and-video"},
-        "3d-and-video",
+        {"3d-vision-and-reconstruction"},
+        "3d-vision-and-reconstruction",
     ),
     (
         "FastProsody: Non-Autoregressive Text-to-Speech with Explicit Prosody Control",
@@ -205,8 +216,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "adapt the threshold per layer from noisy gradient norm statistics. Under the same "
         "privacy guarantee the method improves accuracy on text and image classification and "
         "resists membership inference attacks.",
-        {"trustworthy-ml"},
-        "trustworthy-ml",
+        {"differential-privacy"},
+        "differential-privacy",
     ),
     (
         "Finding Indirect-Object Circuits with Sparse Autoencoders",
@@ -253,8 +264,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "examples, we keep a pool of learnable prompts and select a few for each input. This "
         "mitigates catastrophic forgetting on class-incremental image benchmarks and makes "
         "continual learning practical where storing data is not allowed.",
-        {"representation-learning"},
-        "representation-learning",
+        {"continual-learning"},
+        "continual-learning",
     ),
     (
         "Real-Time Object Detection with Dynamic Token Pruning",
@@ -297,8 +308,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "Neural machine translation needs parallel text that most language pairs lack. We "
         "order synthetic back-translated sentences from easy to hard during training. For "
         "eight low-resource languages this curriculum improves BLEU over uniform sampling.",
-        {"nlp"},
-        "nlp",
+        {"machine-translation"},
+        "machine-translation",
     ),
 ]
 
@@ -387,7 +398,7 @@ def test_max_topics_must_be_positive(default: Taxonomy) -> None:
 
 
 def test_nothing_matching_gives_the_fallback(default: Taxonomy) -> None:
-    assert assign_topics("On the Weather in Spring", "It rained a lot in April.", default) == (
+    assert assign_topics("On Gardens in Spring", "It rained a lot in April.", default) == (
         FALLBACK,
     )
     assert assign_topics("", "", default) == (FALLBACK,)
@@ -678,3 +689,78 @@ def test_yaml_words_are_phrases_not_booleans(tmp_path: Path) -> None:
     )
     assert taxonomy.topics[0].keywords == (("yes", 2.0), ("3d", 3.0))
     assert assign_topics("Text-to-3D", "", taxonomy) == ("A",)
+
+
+# --------------------------------------------------------------------------------------------
+# Two levels, categories and source keywords
+
+TWO_LEVEL = """\
+areas:
+  - name: Physics
+    description: Matter and energy.
+    topics:
+      - name: Condensed matter
+        keywords:
+          superconduct*: 4
+        categories:
+          cond-mat.supr-con: 4
+      - name: Cosmology
+        keywords:
+          dark matter: 4
+  - name: Biology
+    topics:
+      - name: Genomics
+        keywords:
+          genome: 4
+"""
+
+
+def test_two_level_file_gives_areas_in_order() -> None:
+    taxonomy = parse_taxonomy(TWO_LEVEL, Path("t.yaml"))
+    assert [(a.slug, a.topic_slugs) for a in taxonomy.areas] == [
+        ("physics", ("condensed-matter", "cosmology")),
+        ("biology", ("genomics",)),
+    ]
+    assert [rule.area for rule in taxonomy.topics] == ["physics", "physics", "biology"]
+    assert taxonomy.areas[0].description == "Matter and energy."
+
+
+def test_one_level_file_has_no_areas() -> None:
+    taxonomy = parse_taxonomy("topics:\n  - name: A\n    keywords:\n      alpha: 4\n", Path("t"))
+    assert taxonomy.areas == ()
+    assert taxonomy.topics[0].area == ""
+
+
+def test_category_and_source_keywords_decide_when_the_text_does_not() -> None:
+    taxonomy = parse_taxonomy(TWO_LEVEL, Path("t.yaml"))
+    plain = ("A Measurement", "We report a measurement.")
+    assert assign_topics(*plain, taxonomy) == (FALLBACK,)
+    assert assign_topics(*plain, taxonomy, categories=("cond-mat.supr-con",)) == (
+        "Condensed matter",
+    )
+    assert assign_topics(*plain, taxonomy, keywords=("Dark matter", "halo")) == ("Cosmology",)
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("areas:\n  - name: P\n", 2, "areas[0] (P) needs 'topics'"),
+        ("areas: []\n", 1, "areas must list at least one area"),
+        (
+            "topics:\n  - name: A\n    keywords: {a: 1}\nareas:\n  - name: P\n    topics: []\n",
+            1,
+            "'topics:' list or an 'areas:' list",
+        ),
+        (TWO_LEVEL.replace("Genomics", "Cosmology"), 15, "topic 'Cosmology' is already defined"),
+        (
+            TWO_LEVEL.replace("cond-mat.supr-con: 4", "cond-mat.supr-con: lots"),
+            9,
+            "categories['cond-mat.supr-con']",
+        ),
+    ],
+)
+def test_bad_two_level_files_name_the_line(source: str, line: int, message: str) -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_taxonomy(source, Path("t.yaml"))
+    assert caught.value.line == line
+    assert message in str(caught.value)

@@ -1,0 +1,220 @@
+"""`site-builder topics suggest`: a draft taxonomy for a collection the default does not fit.
+
+Papers are clustered on their words (TF-IDF, reduced by LSA, then k-means: all from
+scikit-learn), and each cluster is named by its class-based TF-IDF terms: the words frequent in
+the cluster and rare in the others. The result is a one-level taxonomy file, in the format
+`topics_file:` reads, with member counts and example titles as comments for the user to edit.
+Everything is seeded, so the same collection always gives the same draft.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.preprocessing import normalize
+
+from .model import Paper
+
+# Words every abstract uses whatever its field; they name no topic.
+_GENERIC = frozenset(
+    [
+        "paper",
+        "propose",
+        "proposed",
+        "approach",
+        "method",
+        "methods",
+        "result",
+        "results",
+        "show",
+        "shows",
+        "using",
+        "use",
+        "used",
+        "based",
+        "new",
+        "novel",
+        "study",
+        "studies",
+        "work",
+        "present",
+        "presents",
+        "introduce",
+        "demonstrate",
+        "model",
+        "models",
+        "performance",
+        "data",
+        "analysis",
+        "significant",
+        "significantly",
+        "different",
+        "also",
+        "two",
+        "three",
+        "one",
+        "however",
+        "provide",
+        "provides",
+        "state",
+        "art",
+        "first",
+        "well",
+        "high",
+        "low",
+        "large",
+        "small",
+        "via",
+        "within",
+        "across",
+        "among",
+        "compared",
+        "existing",
+        "recent",
+        "experiments",
+        "experimental",
+        "achieve",
+        "achieves",
+        "improved",
+        "improve",
+    ]
+)
+_STOP = list(ENGLISH_STOP_WORDS | _GENERIC)
+_TOKEN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"  # words of 3+ characters starting with a letter
+_KEYWORDS = 12  # per topic
+_EXAMPLES = 3  # titles shown per topic
+
+
+@dataclass(frozen=True)
+class DraftTopic:
+    name: str
+    keywords: tuple[tuple[str, int], ...]  # phrase, weight 1..4
+    members: tuple[int, ...]  # indexes into the papers, newest first as given
+
+
+def default_topic_count(n_papers: int) -> int:
+    """About sqrt(n/2) topics: 6 for 80 papers, 22 for 1,000, capped at 40."""
+    return max(2, min(40, round(math.sqrt(n_papers / 2))))
+
+
+def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[DraftTopic, ...]:
+    """Cluster ``papers`` into at most ``n_topics`` draft topics, biggest first."""
+    if len(papers) < 2:
+        raise ValueError("topics suggest needs at least 2 papers to cluster")
+    k = min(n_topics or default_topic_count(len(papers)), len(papers))
+    # The title twice: it is the paper's own summary of what it is about.
+    texts = [f"{p.title}. {p.title}. {' '.join(p.keywords)}. {p.abstract}" for p in papers]
+    counter = CountVectorizer(
+        stop_words=_STOP,
+        token_pattern=_TOKEN,
+        ngram_range=(1, 2),
+        min_df=2 if len(papers) >= 20 else 1,
+        max_df=0.5 if len(papers) >= 20 else 1.0,
+        lowercase=True,
+    )
+    counts = counter.fit_transform(texts).astype(np.float64)
+    vocab = np.array(counter.get_feature_names_out())
+    if counts.shape[1] < 2:
+        raise ValueError("the papers share too few words to cluster")
+    # TF-IDF (sublinear tf, smooth idf), then LSA so that synonyms that co-occur pull together.
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    idf = np.log((1 + len(papers)) / (1 + df)) + 1
+    tfidf = counts.copy()
+    tfidf.data = np.log1p(tfidf.data)
+    tfidf = normalize(tfidf.multiply(idf).tocsr())
+    dims = min(100, tfidf.shape[1] - 1, len(papers) - 1)
+    if dims >= 2:
+        space = normalize(TruncatedSVD(dims, random_state=0).fit_transform(tfidf))
+    else:
+        space = tfidf.toarray()
+    labels = KMeans(k, n_init=10, random_state=0).fit_predict(space)
+
+    # Class-based TF-IDF: a cluster's term frequency, weighted by how rare the term is across
+    # clusters (BERTopic's c-TF-IDF: log(1 + mean words per cluster / term frequency overall)).
+    clusters = sorted(set(labels.tolist()))
+    per_class = np.vstack([np.asarray(counts[labels == c].sum(axis=0)).ravel() for c in clusters])
+    overall = per_class.sum(axis=0)
+    mean_words = per_class.sum() / len(clusters)
+    ctfidf = (per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)) * np.log(
+        1 + mean_words / np.maximum(overall, 1)
+    )
+    drafts = []
+    for row, cluster in enumerate(clusters):
+        members = tuple(int(i) for i in np.flatnonzero(labels == cluster))
+        terms = _top_terms(vocab, ctfidf[row], per_class[row])
+        if not terms:
+            continue
+        best = terms[0][1]
+        keywords = tuple((t, max(1, min(4, round(4 * s / best)))) for t, s in terms)
+        drafts.append(DraftTopic(name="", keywords=keywords, members=members))
+    drafts.sort(key=lambda d: (-len(d.members), d.keywords[0][0]))
+    return _named(drafts)
+
+
+def _top_terms(vocab: np.ndarray, scores: np.ndarray, freq: np.ndarray) -> list[tuple[str, float]]:
+    chosen: list[tuple[str, float]] = []
+    # Stable order: by score, then alphabetically, so ties cannot flip between runs.
+    for i in sorted(np.flatnonzero(scores > 0), key=lambda i: (-scores[i], vocab[i])):
+        term = str(vocab[i])
+        if freq[i] < 2 and len(chosen) >= 2:
+            continue  # a word used once says little about a whole cluster
+        words = set(term.split())
+        # Skip a term that only repeats words of a better one ("neural" after "neural network").
+        if any(words <= set(other.split()) or set(other.split()) <= words for other, _ in chosen):
+            continue
+        chosen.append((term, float(scores[i])))
+        if len(chosen) == _KEYWORDS:
+            break
+    return chosen
+
+
+def _named(drafts: list[DraftTopic]) -> tuple[DraftTopic, ...]:
+    """Name each topic by its two best terms; unique, as topic names must be."""
+    seen: set[str] = set()
+    result = []
+    for draft in drafts:
+        words = [t for t, _ in draft.keywords[:2]]
+        name = " and ".join(words).capitalize()
+        base, n = name, 2
+        while name.casefold() in seen:
+            name, n = f"{base} ({n})", n + 1
+        seen.add(name.casefold())
+        result.append(DraftTopic(name, draft.keywords, draft.members))
+    return tuple(result)
+
+
+def _comment(text: str) -> str:
+    # A title goes into a YAML comment: one line, no control characters.
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
+
+
+def draft_yaml(papers: Sequence[Paper], drafts: Sequence[DraftTopic]) -> str:
+    """The draft as a taxonomy file `topics_file:` loads unchanged."""
+    lines = [
+        "# Draft taxonomy written by `site-builder topics suggest` from "
+        f"{len(papers)} papers ({len(drafts)} topics).",
+        "# Edit it: rename topics, merge or split them, add and reweight keywords (4 = says the",
+        "# topic on its own, 1 = a hint). Then point site.yaml at it: `topics_file: topics.yaml`.",
+        "# The format is described in docs/topics.md.",
+        "",
+        "fallback: Other",
+        "",
+        "topics:",
+    ]
+    for draft in drafts:
+        lines.append(f"  # {len(draft.members)} papers, e.g.:")
+        lines += [f"  #   {_comment(papers[i].title)}" for i in draft.members[:_EXAMPLES]]
+        lines.append(f"  - name: {json.dumps(draft.name, ensure_ascii=False)}")
+        lines.append(f"    description: {json.dumps(f'Papers about {draft.name.lower()}.')}")
+        lines.append("    keywords:")
+        lines += [f"      {term}: {weight}" for term, weight in draft.keywords]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""`topics suggest` drafts sensible topics for collections outside machine learning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.enrich.topics import assign
+from site_builder.model import Paper
+from site_builder.suggest import draft_yaml, suggest
+from site_builder.taxonomy import parse_taxonomy
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def labelled(name: str) -> tuple[tuple[Paper, ...], list[str]]:
+    rows = [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
+    papers = tuple(
+        Paper(slug=f"p{i}", title=r["title"], date=dt.date(2024, 1, 1), abstract=r["abstract"])
+        for i, r in enumerate(rows)
+    )
+    return papers, [r["label"] for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("collection", "words"),
+    [
+        (
+            "physics.jsonl",
+            {
+                "superconducting",
+                "quantum",
+                "cosmic",
+                "dark",
+                "superconductor",
+                "qubits",
+                "galaxy",
+                "superconductors",
+            },
+        ),
+        (
+            "biology.jsonl",
+            {
+                "neurons",
+                "species",
+                "genetic",
+                "genes",
+                "gene",
+                "ecosystem",
+                "variants",
+                "genome",
+                "cortex",
+                "neuronal",
+                "diversity",
+            },
+        ),
+    ],
+)
+def test_clusters_follow_the_fields_themes(collection: str, words: set[str]) -> None:
+    papers, labels = labelled(collection)
+    drafts = suggest(papers, 3)
+    assert len(drafts) == 3
+    # Each draft topic is mostly one theme, and each theme is mostly one topic.
+    purity = sum(Counter(labels[i] for i in d.members).most_common(1)[0][1] for d in drafts)
+    assert purity / len(papers) >= 0.8
+    # Names come from the field's own words.
+    for draft in drafts:
+        assert set(draft.name.lower().replace(" and ", " ").split()) & words, draft.name
+
+
+def test_draft_loads_as_a_taxonomy_and_gives_back_its_clusters() -> None:
+    papers, _ = labelled("physics.jsonl")
+    drafts = suggest(papers, 3)
+    text = draft_yaml(papers, drafts)
+    taxonomy = parse_taxonomy(text, Path("draft.yaml"))
+    assert [t.name for t in taxonomy.topics] == [d.name for d in drafts]
+    site = assign(papers, taxonomy, 1)
+    agree = sum(site.papers[i].topics[0] == d.name for d in drafts for i in d.members)
+    assert agree / len(papers) >= 0.8
+    assert "papers, e.g.:" in text and papers[drafts[0].members[0]].title in text
+
+
+def test_same_collection_same_draft() -> None:
+    papers, _ = labelled("biology.jsonl")
+    assert draft_yaml(papers, suggest(papers, 3)) == draft_yaml(papers, suggest(papers, 3))
+
+
+def test_cli_writes_a_draft_and_never_overwrites_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "papers").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: Physics\n")
+    papers, _ = labelled("physics.jsonl")
+    for p in papers:
+        (site / "content" / "papers" / f"{p.slug}.md").write_text(
+            f"---\ntitle: {json.dumps(p.title)}\ndate: 2024-01-01\n---\n{p.abstract}\n"
+        )
+    out = site / "topics.yaml"
+    assert (
+        main(["--site", str(site), "topics", "suggest", "--topics", "3", "--output", str(out)]) == 0
+    )
+    parse_taxonomy(out.read_text(), out)
+    out.write_text("# my edits\n")
+    assert main(["--site", str(site), "topics", "suggest", "--output", str(out)]) == 1
+    assert out.read_text() == "# my edits\n"
+    assert "exists" in capsys.readouterr().err
