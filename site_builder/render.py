@@ -20,7 +20,7 @@ import jinja2.meta
 from . import bibtex, routes, urls
 from .config import Config, builtin_themes_dir
 from .errors import ThemeError
-from .model import Author, Site
+from .model import Area, Author, Site
 from .outputs import daily, feeds, meta, papers_json, sitemap
 from .plan import (
     AUTHORS_PER_PAGE,
@@ -33,6 +33,7 @@ from .plan import (
 from .routes import Route
 from .template_errors import template_diagnostic
 from .views import (
+    AreaView,
     AuthorView,
     CardView,
     SiteView,
@@ -277,7 +278,7 @@ class RouteRenderer:
             page_url = lambda n: urls.area(s, n)  # noqa: E731
             area = self.areas[s]
             total = len(area.paper_slugs)
-            context["area"] = area
+            context["area"] = self.area_view(area)
             context["area_topics"] = [self.topic_view(t) for t in area.topic_slugs
                                       if t in self.topics]  # fmt: skip
         return self._html(
@@ -307,7 +308,7 @@ class RouteRenderer:
     def _topics_index(self, route: Route) -> bytes:
         topics = [self.topic_view(t.slug) for t in self.site.topics]
         areas = [
-            (a, [self.topic_view(t) for t in a.topic_slugs if t in self.topics])
+            (self.area_view(a), [self.topic_view(t) for t in a.topic_slugs if t in self.topics])
             for a in self.site.areas
         ]
         return self._html(route, topics=topics, areas=areas)
@@ -339,6 +340,15 @@ class RouteRenderer:
 
     def _plain(self, route: Route) -> bytes:
         return self._html(route)
+
+    def area_view(self, area: Area) -> AreaView:
+        return AreaView(
+            name=area.name,
+            slug=area.slug,
+            url=self.u.path(urls.area(area.slug)),
+            description=area.description,
+            count=len(area.paper_slugs),
+        )
 
     def author_view(self, author: Author) -> AuthorView:
         on = feeds.enabled(self.config)

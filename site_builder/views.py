@@ -117,6 +117,16 @@ class TopicView:
     description: str
     count: int
     bibtex_url: str | None = None  # one .bib with all its papers, when citations are on
+    area: str = ""  # slug of its area in a two-level taxonomy
+
+
+@dataclass(frozen=True)
+class AreaView:
+    name: str
+    slug: str
+    url: str
+    description: str
+    count: int  # papers in any of its topics, each counted once
 
 
 @dataclass(frozen=True)
@@ -263,6 +273,7 @@ def topic_view(topic: Topic, u: urls.Urls, citations: bool = False) -> TopicView
         description=topic.description,
         count=len(topic.paper_slugs),
         bibtex_url=u.path(urls.topic_bibtex(topic.slug)) if citations else None,
+        area=topic.area,
     )
 
 
