@@ -27,8 +27,11 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from site_builder.errors import ContentError, ErrorList, SiteError, Warn
+from site_builder.build import build
+from site_builder.config import load_config
 from site_builder.serve import (
     LIVERELOAD_PROTOCOL,
+    ChangeFilter,
     DevServer,
     FileHit,
     Missing,
@@ -37,7 +40,6 @@ from site_builder.serve import (
     ServeError,
     SiteBuild,
     bind_free_port,
-    changed_paths,
     client_snippet,
     error_banner,
     error_lines,
@@ -45,7 +47,7 @@ from site_builder.serve import (
     inject_banner,
     inject_script,
     resolve_request,
-    take_snapshot,
+    watch_targets,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -209,23 +211,35 @@ def test_address_that_cannot_be_bound_is_a_clear_error() -> None:
 # --- watching ---------------------------------------------------------------------------------
 
 
-def test_snapshot_sees_edits_additions_removals_but_not_editor_files(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("one")
-    (tmp_path / "gone.md").write_text("bye")
-    config = tmp_path / "site.yaml"  # a single file, watched before it exists
-    before = take_snapshot([tmp_path / "a.md", tmp_path, config])
-    (tmp_path / "a.md").write_text("two words")
-    (tmp_path / "b.md").write_text("new")
-    (tmp_path / "gone.md").unlink()
-    config.write_text("title: x\n")
-    for junk in (".a.md.swp", "a.md~", "4913", "#a.md#", ".#a.md"):
-        (tmp_path / junk).write_text("junk")
-    (tmp_path / ".git").mkdir()
-    (tmp_path / ".git" / "index").write_text("git")
-    after = take_snapshot([tmp_path / "a.md", tmp_path, config])
-    names = [p.name for p in changed_paths(before, after)]
-    assert names == ["a.md", "b.md", "gone.md", "site.yaml"]
-    assert changed_paths(after, take_snapshot([tmp_path / "a.md", tmp_path, config])) == []
+def test_filter_takes_inputs_but_not_editor_files_output_or_cache(tmp_path: Path) -> None:
+    content, config = tmp_path / "content", tmp_path / "site.yaml"
+    output, cache = tmp_path / "output", tmp_path / ".site-builder-cache"
+    accept = ChangeFilter((content, config, tmp_path / "templates"), (output, cache))
+    assert accept.wanted(content / "papers" / "a.md")
+    assert accept.wanted(config)  # a single file, even before it exists
+    assert accept.wanted(tmp_path / "templates")  # an input folder that appears
+    for junk in (".a.md.swp", "a.md~", "4913", "#a.md#", ".#a.md", ".git/index"):
+        assert not accept.wanted(content / "papers" / junk), junk
+    assert not accept.wanted(tmp_path / "notes.txt")  # not an input
+    assert not accept.wanted(output / "index.html")
+    assert not accept.wanted(cache / "v1" / "state.pickle")
+    # Even when output/ sits inside a watched folder.
+    inner = ChangeFilter((tmp_path,), (output,))
+    assert inner.wanted(tmp_path / "site.yaml") and not inner.wanted(output / "x.html")
+
+
+def test_files_are_watched_through_their_folder(tmp_path: Path) -> None:
+    """An atomic save replaces the file: a watch on the file itself would die with it."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site.yaml").write_text("title: x\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    targets = watch_targets(
+        [tmp_path / "content", tmp_path / "site.yaml", elsewhere / "topics.yaml",
+         tmp_path / "missing" / "deeper"]  # fmt: skip
+    )
+    assert targets.deep == (tmp_path / "content",)
+    assert targets.shallow == (tmp_path, elsewhere)
 
 
 # --- a real server around a fake site ---------------------------------------------------------
@@ -235,6 +249,7 @@ def test_snapshot_sees_edits_additions_removals_but_not_editor_files(tmp_path: P
 class FakeReport:
     pages: int
     warnings: tuple[Warn, ...] = ()
+    pending: tuple[str, ...] = ()
 
 
 @dataclass
@@ -256,7 +271,7 @@ class FakeSite:
         self.origins.append(origin)
         if self.config_fail is not None:
             raise self.config_fail
-        return Plan(self.base_path, (self.watched,), lambda: self._run(output_dir))
+        return Plan(self.base_path, (self.watched,), lambda defer, _p: self._run(output_dir))
 
     def _run(self, output_dir: Path) -> FakeReport:
         self.builds += 1
@@ -331,7 +346,7 @@ def fake(tmp_path: Path) -> FakeSite:
 @contextmanager
 def running(site: object, port: int = 0, **kwargs: object) -> Iterator[tuple[DevServer, list[str]]]:
     said: list[str] = []
-    options: dict[str, object] = {"poll_interval": 0.05, "debounce": 0.1, **kwargs}
+    options: dict[str, object] = {"debounce": 0.05, **kwargs}
     server = DevServer(
         site,  # type: ignore[arg-type]
         port=port,
