@@ -661,6 +661,7 @@ class DevServer:
         # Changed paths, one list per burst: the watcher puts, the build thread takes.
         self._changes: queue.Queue[list[Path]] = queue.Queue()
         self._rewatch = threading.Event()  # the watch set changed: the watcher starts over
+        self._watching = threading.Event()  # the watcher has its folders (set once)
         self._watch_lock = threading.Lock()
         self._watch: tuple[Path, ...] = ()
         self._exclude: tuple[Path, ...] = ()
@@ -708,6 +709,9 @@ class DevServer:
             threading.Thread(target=self._run_loop, name="site-builder-http", daemon=True).start()
             if not self._loop_ready.wait(10) or self._loop is None:
                 raise ServeError("the web server did not start")
+            # An edit made right after "Serving" must be seen: wait for the watcher's first
+            # answer (a timeout, at most rust_timeout), which proves its OS watch is in place.
+            self._watching.wait(5)
             threading.Thread(
                 target=self._build_loop, name="site-builder-build", daemon=True
             ).start()
@@ -921,6 +925,7 @@ class DevServer:
                 force_polling=self._force_polling,
                 ignore_permission_denied=True,
             ):
+                self._watching.set()  # the first answer: the OS watch is in place
                 if changes:
                     self._changes.put(sorted({Path(raw) for _change, raw in changes}))
                 if stop.is_set():
