@@ -581,7 +581,10 @@ def test_end_to_end_with_the_real_build(tiny_site: Path) -> None:
 
         paper.write_text(PAPER.replace("Abstract text.", "Changed abstract."))
         wait_for(lambda: "Changed abstract." in fetch(page_url).text, "the edited abstract")
-        wait_for(lambda: said[-1].endswith("(content/papers/a.md changed)"), "the rebuild line")
+        wait_for(
+            lambda: any("(content/papers/a.md changed)" in line for line in said),
+            "the rebuild line",
+        )
 
         paper.write_text("---\ntitle: [A paper\ndate: 2026-03-11\n---\nBroken.\n")
         wait_for(lambda: "site-builder-errors" in fetch(page_url).text, "the error banner")
@@ -754,7 +757,12 @@ def test_follow_up_output_is_byte_identical_to_a_cold_build(tmp_path: Path) -> N
             "---\ntitle: Paper a\ndate: 2026-03-11\n---\nTables and language models.\n"
         )
         wait_for(lambda: "Tables and language" in fetch(server.url + "papers/a/").text, "edit")
-        assert any(line.endswith("updating related papers in the background") for line in said)
+        wait_for(
+            lambda: any(
+                line.endswith("updating related papers in the background") for line in said
+            ),
+            "the deferred rebuild",
+        )
         wait_for(lambda: said[-1].startswith("Updated related papers in "), "the follow-up")
         origin = server.url.removesuffix("/repo/")
         cold_dir = tmp_path / "cold"
