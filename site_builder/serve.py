@@ -15,9 +15,10 @@ How this uses the ``livereload`` package, and why not its ``Server.serve``
 The traps of livereload (see DESIGN.md, "Dev server") and what this module does about each:
 
 * It polls every 800 ms, and its ``Watcher`` stops at the first changed file of each scan, so a
-  save that touches several files takes several polls. We poll every 0.2 s with our own snapshot
-  of (mtime, size, inode) of every watched file. One scan sees all changes, and a burst of changes
-  is debounced into one rebuild (see :data:`DEBOUNCE`). Scans back off on very large trees.
+  save that touches several files takes several polls. We use ``watchfiles`` instead (the OS's
+  file events through Rust ``notify``): a change is seen within milliseconds, and a burst of
+  changes (a save, a ``git checkout``) ends once nothing new came for :data:`DEBOUNCE`, so it is
+  one rebuild. Changes that arrive during a build are merged into the next one.
 * It injects its script only before a case-sensitive ``</head>`` in the first chunk. We read
   whole files and inject into every HTML response ourselves (:func:`inject_script`): before
   ``</head>`` in any case, else before ``</body>``, else at the end.
@@ -35,9 +36,16 @@ The traps of livereload (see DESIGN.md, "Dev server") and what this module does 
 
 Other choices: the site is built into a temporary folder with the base URL pointed at the
 preview, so ``output/`` is never touched nor watched. While the last build failed, every HTML
-page carries a banner listing the errors, over the last good build. Builds run on a watcher
+page carries a banner listing the errors, over the last good build. Builds run on a build
 thread, so the server keeps answering during a build; the build's rename swap means a request
 never sees a half-written site.
+
+Rebuilds are incremental: one ``Builder`` lives as long as the server, so a rebuild re-parses
+only the changed files and renders only the pages whose inputs changed. Work over the whole
+collection (related papers) is deferred: the edited pages are served and browsers reloaded at
+once, with the last result standing in, and a follow-up build in the background brings the site
+to exactly what ``site-builder build`` gives. A new change supersedes the follow-up. While it is
+pending, the log and a banner on every page say so.
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ import errno
 import html
 import json
 import mimetypes
-import os
+import queue
 import re
 import shutil
 import signal
@@ -59,12 +67,13 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
+import watchfiles
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from tornado.httpserver import HTTPServer
@@ -72,14 +81,13 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
-from .build import build
+from .build import Builder
+from .cache import CACHE_DIR
 from .config import CONFIG_NAME, Config, builtin_themes_dir, load_config
 from .errors import ErrorList, SiteError, Warn
 
-POLL_INTERVAL = 0.2  # seconds between scans of the watched files
-DEBOUNCE = 0.2  # rebuild once no new change has been seen for this long...
-MAX_WAIT = 2.0  # ...or this long after the first change, so a steady stream can't starve it
-SCAN_SHARE = 5  # wait at least 5x the last scan's time: scanning a huge tree stays under ~20% CPU
+DEBOUNCE = 0.03  # a burst of changes ends when nothing new came for this long (seconds)...
+MAX_WAIT = 2.0  # ...or this long after its first change, so a steady stream can't starve it
 PORT_TRIES = 20  # how many ports to try, from --port upwards
 EXIT_OK, EXIT_USAGE = 0, 2
 LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
@@ -153,6 +161,18 @@ def error_banner(errors: Sequence[str], *, has_build: bool) -> bytes:
         f"<strong>Build failed ({count}); {under}.</strong> "
         "Fix the files and save; this page reloads by itself."
         f'<pre style="margin:8px 0 0;white-space:pre-wrap;font:inherit">{listing}</pre></div>'
+    ).encode()
+
+
+def pending_banner(pending: Sequence[str]) -> bytes:
+    """The note shown on every page while a follow-up build is still updating parts of it."""
+    what = html.escape(" and ".join(pending))
+    return (
+        '<div id="site-builder-pending" role="status" style="position:fixed;bottom:0;right:0;'
+        "z-index:2147483647;margin:0;padding:6px 12px;background:#fffbe6;color:#5c4400;"
+        "border:1px solid #d4b106;border-radius:4px 0 0 0;"
+        'font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace">'
+        f"Still updating {what} in the background; this page reloads when done.</div>"
     ).encode()
 
 
@@ -259,9 +279,6 @@ def find_free_port(host: str, start: int, say: Say = _say) -> int:
     return port
 
 
-Signature = tuple[int, int, int]
-
-
 def ignored_name(name: str) -> bool:
     """Editor droppings and hidden files: changes to them are not edits of the site."""
     return (
@@ -271,34 +288,59 @@ def ignored_name(name: str) -> bool:
     )
 
 
-def take_snapshot(roots: Iterable[Path]) -> dict[Path, Signature]:
-    """(mtime, size, inode) of every file under ``roots``. Missing roots give nothing, so a file
-    that appears later (say a new site.yaml) shows up as a change. Size and inode are there for
-    file systems with coarse mtimes: an atomic save makes a new inode."""
-    snapshot: dict[Path, Signature] = {}
+@dataclass(frozen=True)
+class WatchTargets:
+    """What to hand the OS watcher for a set of inputs: folders watched with all they hold, and
+    folders watched for their own entries only (the parents of single files, and the nearest
+    existing folder of an input that does not exist yet)."""
 
-    def add(path: Path) -> None:
-        try:
-            st = path.stat()
-        except OSError:  # deleted between listing and stat: the next scan sees it gone
-            return
-        snapshot[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    deep: tuple[Path, ...]
+    shallow: tuple[Path, ...]
 
+
+def watch_targets(roots: Iterable[Path]) -> WatchTargets:
+    """A file is watched through its folder, not by itself: an editor's atomic save replaces
+    the file, and a watch on the old file would be lost with it. An input that does not exist
+    yet (site.yaml, templates/) is watched through its nearest existing folder, so its creation
+    is seen; the rebuild that follows watches it properly."""
+    deep: dict[Path, None] = {}
+    shallow: dict[Path, None] = {}
     for root in roots:
-        if root.is_file():
-            add(root)
+        if root.is_dir():
+            deep[root] = None
             continue
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                if not ignored_name(name):
-                    add(Path(folder, name))
-    return snapshot
+        parent = root.parent
+        while not parent.is_dir() and parent != parent.parent:
+            parent = parent.parent
+        shallow[parent] = None
+    # A folder already watched deeply needs no shallow watch of its own.
+    kept = [f for f in shallow if not any(f.is_relative_to(d) for d in deep)]
+    return WatchTargets(tuple(deep), tuple(kept))
 
 
-def changed_paths(old: Mapping[Path, Signature], new: Mapping[Path, Signature]) -> list[Path]:
-    """Files added, removed or modified between two snapshots, sorted."""
-    return sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
+@dataclass(frozen=True)
+class ChangeFilter:
+    """Decides which changed paths mean "rebuild": inside (or on the way to) an input, outside
+    every excluded folder (output/, the build cache, the preview), and not editor droppings."""
+
+    roots: tuple[Path, ...]
+    exclude: tuple[Path, ...] = ()
+
+    def __call__(self, change: object, raw: str) -> bool:
+        return self.wanted(Path(raw))
+
+    def wanted(self, path: Path) -> bool:
+        if any(path.is_relative_to(x) for x in self.exclude):
+            return False
+        for root in self.roots:
+            if path == root:
+                return True
+            if path.is_relative_to(root):
+                parts = path.relative_to(root).parts
+                return not any(ignored_name(part) for part in parts)
+            if root.is_relative_to(path):
+                return True  # a folder on the way to an input appeared or went
+        return False
 
 
 def describe_changes(paths: Sequence[Path], root: Path | None) -> str:
@@ -326,6 +368,14 @@ class Report(Protocol):
     @property
     def warnings(self) -> tuple[Warn, ...]: ...
 
+    @property
+    def pending(self) -> tuple[str, ...]:
+        """What this build left stale for a follow-up build (e.g. "related papers")."""
+        ...
+
+
+Progress = Callable[[int, int], None]  # (done, total) while rendering; may raise to cancel
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -333,7 +383,10 @@ class Plan:
 
     base_path: str  # the production base path, which the preview mirrors
     watch: tuple[Path, ...]  # files and folders whose change means "rebuild"
-    run: Callable[[], Report]  # builds into the preview folder; raises SiteError
+    # Builds into the preview folder; raises SiteError. With defer=True, whole-collection work
+    # may reuse the last result and be named in the report's ``pending``.
+    run: Callable[[bool, Progress | None], Report]
+    exclude: tuple[Path, ...] = ()  # never watched, even inside a watched folder
 
 
 class SiteSource(Protocol):
@@ -369,6 +422,10 @@ class SiteBuild:
     def __init__(self, site_dir: Path, base_url: str | None = None):
         self.site_dir = site_dir.resolve()
         self.base_url = base_url
+        # One Builder for the whole session: its in-memory state makes every rebuild after the
+        # first incremental. The on-disk cache is left to `site-builder build`: the preview is
+        # built elsewhere, and its state would make the next `build` render everything again.
+        self.builder = Builder(self.site_dir, use_cache=False)
 
     @property
     def fallback_watch(self) -> tuple[Path, ...]:
@@ -388,7 +445,12 @@ class SiteBuild:
                 "output_dir": str(output_dir),
             },
         )
-        return Plan(preview.base_path, watch_paths(preview), lambda: build(preview))
+
+        def run(defer: bool, progress: Progress | None) -> Report:
+            return self.builder.build(preview, defer_global=defer, progress=progress)
+
+        exclude = (production.output_dir, self.site_dir / CACHE_DIR, output_dir)
+        return Plan(preview.base_path, watch_paths(preview), run, exclude)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,6 +466,7 @@ class Status:
     base_path: str
     errors: tuple[str, ...]  # empty when the last build succeeded
     has_build: bool  # whether any build ever succeeded
+    pending: tuple[str, ...] = ()  # still being updated in the background ("related papers")
 
 
 class LiveState:
@@ -527,6 +590,8 @@ class SiteHandler(web.RequestHandler):
     def _decorate(self, page: bytes, status: Status) -> bytes:
         if status.errors:
             page = inject_banner(page, error_banner(status.errors, has_build=status.has_build))
+        elif status.pending:
+            page = inject_banner(page, pending_banner(status.pending))
         return inject_script(page, client_snippet(self.port, status.generation))
 
 
@@ -539,10 +604,25 @@ def _no_access_log(handler: web.RequestHandler) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+class _SupersededError(Exception):
+    """A new change arrived during a follow-up build: drop it, the next build is due."""
+
+
+@dataclass(frozen=True)
+class _Either:
+    """Stops a watcher on either event (watchfiles takes one object with ``is_set``)."""
+
+    first: threading.Event
+    second: threading.Event
+
+    def is_set(self) -> bool:
+        return self.first.is_set() or self.second.is_set()
+
+
 class DevServer:
     """Builds, serves and rebuilds one site. ``start()`` returns once it serves; ``stop()``
-    ends it and removes its temp folder. The IOLoop and the watcher run on their own threads,
-    so tests can run a server inside the test process."""
+    ends it and removes its temp folder. The IOLoop, the watcher and the builds run on their
+    own threads, so tests can run a server inside the test process."""
 
     def __init__(
         self,
@@ -553,8 +633,8 @@ class DevServer:
         display_root: Path | None = None,
         say: Say = _say,
         shout: Say = _shout,
-        poll_interval: float = POLL_INTERVAL,
         debounce: float = DEBOUNCE,
+        force_polling: bool | None = None,
     ):
         self._site = site
         self._host = host
@@ -562,8 +642,8 @@ class DevServer:
         self._display_root = display_root.resolve() if display_root is not None else None
         self._say = say
         self._shout = shout
-        self._poll_interval = poll_interval
         self._debounce = debounce
+        self._force_polling = force_polling  # None: watchfiles decides (it polls on WSL mounts)
         self._tmp: Path | None = None
         self._sockets: list[socket.socket] = []
         self._origin = ""
@@ -576,14 +656,22 @@ class DevServer:
         # thread as finished while it still runs (the bpo-45274 fix), and we'd clean up under it.
         self._loop_done = threading.Event()
         self._watch_done = threading.Event()
-        self._watching = False
-        # Owned by whichever thread builds: start() for the first build, then the watcher.
+        self._build_done = threading.Event()
+        self._threads = False
+        # Changed paths, one list per burst: the watcher puts, the build thread takes.
+        self._changes: queue.Queue[list[Path]] = queue.Queue()
+        self._rewatch = threading.Event()  # the watch set changed: the watcher starts over
+        self._watching = threading.Event()  # the watcher has its folders (set once)
+        self._watch_lock = threading.Lock()
+        self._watch: tuple[Path, ...] = ()
+        self._exclude: tuple[Path, ...] = ()
+        self._targets: WatchTargets | None = None
+        # Owned by whichever thread builds: start() for the first build, then the build thread.
         self._generation = 0
         self._base_path = "/"
-        self._watch: tuple[Path, ...] = ()
-        self._snapshot: dict[Path, Signature] = {}
         self._warned: frozenset[Warn] = frozenset()
         self._live: LiveState | None = None
+        self._last: Status | None = None
 
     # -- public ----------------------------------------------------------------------------
 
@@ -609,15 +697,26 @@ class DevServer:
         try:
             self._origin = f"http://{url_host(self._host)}:{self._port}"
             self._tmp = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
-            self._live = LiveState(self._rebuild(reason=None))
-            threading.Thread(target=self._run_loop, name="site-builder-http", daemon=True).start()
-            if not self._loop_ready.wait(10) or self._loop is None:
-                raise ServeError("the web server did not start")
-            self._watching = True
+            # The watcher starts first and watches as soon as the first plan names the inputs,
+            # so an edit made during the first build is not missed.
+            self._threads = True
             threading.Thread(
                 target=self._watch_loop, name="site-builder-watch", daemon=True
             ).start()
+            # The first build is a full one: nothing to defer to, and nothing stale to serve.
+            first = self._rebuild(reason=None, defer=False)
+            self._live = LiveState(first)
+            threading.Thread(target=self._run_loop, name="site-builder-http", daemon=True).start()
+            if not self._loop_ready.wait(10) or self._loop is None:
+                raise ServeError("the web server did not start")
+            # An edit made right after "Serving" must be seen: wait for the watcher's first
+            # answer (a timeout, at most rust_timeout), which proves its OS watch is in place.
+            self._watching.wait(5)
+            threading.Thread(
+                target=self._build_loop, name="site-builder-build", daemon=True
+            ).start()
         except BaseException:
+            self._build_done.set()
             self.stop()
             raise
         self._say(f"Serving {self.url} (Ctrl-C to stop)")
@@ -638,9 +737,11 @@ class DevServer:
             if self._loop is not None and self._quit is not None:
                 self._loop.add_callback(self._quit)
                 self._loop_done.wait(10)
-            if self._watching and not self._watch_done.wait(1):
-                self._say("Waiting for the build in progress to finish...")
-                self._watch_done.wait(120)
+            if self._threads:
+                self._watch_done.wait(10)
+                if not self._build_done.wait(1):
+                    self._say("Waiting for the build in progress to finish...")
+                    self._build_done.wait(120)
         finally:
             for sock in self._sockets:
                 sock.close()
@@ -656,50 +757,78 @@ class DevServer:
 
     # -- building --------------------------------------------------------------------------
 
-    def _rebuild(self, reason: str | None) -> Status:
-        """Plan and run one build, print the outcome, and return the status to publish."""
+    def _set_watch(self, watch: tuple[Path, ...], exclude: tuple[Path, ...]) -> None:
+        """Watch these inputs from now on; restart the watcher only if what it watches changed
+        (a restart has a moment in which a change could be missed)."""
+        targets = watch_targets(watch)
+        with self._watch_lock:
+            self._watch, self._exclude = watch, exclude
+            if targets != self._targets:
+                self._targets = targets
+                self._rewatch.set()
+
+    def _rebuild(self, reason: str | None, *, defer: bool, follow_up: bool = False) -> Status:
+        """Plan and run one build, print the outcome, and return the status to publish.
+        ``follow_up``: the background build that finishes what the last one deferred; it is
+        cancelled (raising _SupersededError) as soon as a new change is waiting."""
         started = time.perf_counter()
-        self._generation += 1
         because = f" ({reason})" if reason else ""
         report: Report | None = None
         errors: tuple[str, ...] = ()
         failure = ""
+        progress: Progress | None = self._check_superseded if follow_up else None
         try:
             try:
                 plan = self._site.plan(self._origin, self.output_dir)
             except BaseException:
                 # Keep watching what we watched, plus site.yaml, so fixing it rebuilds.
-                self._watch = tuple(dict.fromkeys(self._watch + self._site.fallback_watch))
-                self._snapshot = take_snapshot(self._watch)
+                self._set_watch(
+                    tuple(dict.fromkeys(self._watch + self._site.fallback_watch)), self._exclude
+                )
                 raise
-            if plan.base_path != self._base_path and self._generation > 1:
+            self._set_watch(plan.watch, plan.exclude)
+            if plan.base_path != self._base_path and self._generation > 0:
                 self._say(f"The base path is now {plan.base_path}: {self._origin}{plan.base_path}")
             self._base_path = plan.base_path
-            self._watch = plan.watch
-            # Snapshot before building: whatever changes during the build triggers the next one.
-            self._snapshot = take_snapshot(self._watch)
-            report = plan.run()
+            if follow_up:
+                self._check_superseded()
+            report = plan.run(defer, progress)
+        except _SupersededError:
+            raise
         except SiteError as exc:
             errors = error_lines(exc)
             failure = str(exc)
         except Exception as exc:  # a bug in the build: say so, but keep the server up
             errors = error_lines(exc)
             failure = "".join(traceback.format_exception(exc)).rstrip()
+        self._generation += 1
         seconds = time.perf_counter() - started
+        pending = tuple(report.pending) if report is not None else ()
         if self._stopping.is_set():
             pass  # stopping mid-build: the temp folder is going away, the outcome is moot
+        elif report is not None and follow_up:
+            done = " and ".join(self._last.pending if self._last else ()) or "the site"
+            self._say(f"Updated {done} in {seconds:.2f}s")
+            self._print_warnings(report.warnings)
         elif report is not None:
             verb = "Built" if self._generation == 1 else "Rebuilt"
-            self._say(f"{verb} {report.pages} pages in {seconds:.2f}s{because}")
+            later = f"; updating {' and '.join(pending)} in the background" if pending else ""
+            self._say(f"{verb} {report.pages} pages in {seconds:.2f}s{because}{later}")
             self._print_warnings(report.warnings)
         else:
             self._shout(f"Build failed in {seconds:.2f}s{because}:")
             self._shout(failure)
-            has_build = self._live is not None and self._live.status.has_build
+            has_build = self._last is not None and self._last.has_build
             keep = "serving the last good build" if has_build else "nothing to serve yet"
             self._shout(f"The errors are shown in the browser; {keep}.")
-        has_build = report is not None or (self._live is not None and self._live.status.has_build)
-        return Status(self._generation, self._base_path, errors, has_build)
+        has_build = report is not None or (self._last is not None and self._last.has_build)
+        status = Status(self._generation, self._base_path, errors, has_build, pending)
+        self._last = status
+        return status
+
+    def _check_superseded(self, *_progress: int) -> None:
+        if not self._changes.empty() or self._stopping.is_set():
+            raise _SupersededError
 
     def _print_warnings(self, warnings: Sequence[Warn]) -> None:
         """Print only warnings the previous build did not have: the rest were printed before."""
@@ -710,34 +839,103 @@ class DevServer:
         if len(new) > 10:
             self._shout(f"... and {len(new) - 10} more warnings")
 
-    def _watch_loop(self) -> None:
+    def _publish(self, status: Status) -> None:
+        if self._loop is not None and self._live is not None:
+            live = self._live
+            self._loop.add_callback(live.publish, status)
+
+    def _build_loop(self) -> None:
         try:
-            self._watch_until_stopped()
+            self._build_until_stopped()
+        finally:
+            self._build_done.set()
+
+    def _build_until_stopped(self) -> None:
+        while not self._stopping.is_set():
+            owed = self._last is not None and bool(self._last.pending)
+            try:
+                # With a follow-up owed, only a change already waiting goes first.
+                burst = self._changes.get(timeout=0.001 if owed else 0.2)
+            except queue.Empty:
+                if owed:
+                    self._follow_up()
+                continue
+            changed = dict.fromkeys(burst)
+            while True:  # everything that came during the last build: one rebuild
+                try:
+                    changed.update(dict.fromkeys(self._changes.get_nowait()))
+                except queue.Empty:
+                    break
+            reason = describe_changes(sorted(changed), self._display_root)
+            self._publish(self._rebuild(reason, defer=True))
+
+    def _follow_up(self) -> None:
+        try:
+            status = self._rebuild(None, defer=False, follow_up=True)
+        except _SupersededError:
+            return  # the next rebuild defers again and owes a new follow-up
+        self._publish(status)
+
+    def _watch_loop(self) -> None:
+        """Turn file events into bursts of changed paths for the build thread. Starts over
+        whenever the set of watched folders changes (a new site.yaml, a new templates/)."""
+        try:
+            while not self._stopping.is_set():
+                if not self._rewatch.wait(0.1):
+                    continue
+                with self._watch_lock:
+                    self._rewatch.clear()
+                    targets = self._targets
+                    accept = ChangeFilter(self._watch, self._exclude)
+                if targets is None:
+                    continue
+                stop = _Either(self._stopping, self._rewatch)
+                groups = [(targets.deep, True), (targets.shallow, False)]
+                threads = [
+                    threading.Thread(
+                        target=self._watch_group,
+                        args=(paths, recursive, accept, stop),
+                        name="site-builder-watch-group",
+                        daemon=True,
+                    )
+                    for paths, recursive in groups
+                    if paths
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
         finally:
             self._watch_done.set()
 
-    def _watch_until_stopped(self) -> None:
-        pending: dict[Path, None] = {}  # an ordered set of changed files
-        first = last = 0.0
-        interval = self._poll_interval
-        while not self._stopping.wait(interval):
-            began = time.monotonic()
-            current = take_snapshot(self._watch)
-            now = time.monotonic()
-            changed = changed_paths(self._snapshot, current)
-            self._snapshot = current
-            if changed:
-                if not pending:
-                    first = now
-                pending.update(dict.fromkeys(changed))
-                last = now
-            if pending and (now - last >= self._debounce or now - first >= MAX_WAIT):
-                reason = describe_changes(list(pending), self._display_root)
-                pending = {}
-                status = self._rebuild(reason)
-                if self._loop is not None and self._live is not None:
-                    self._loop.add_callback(self._live.publish, status)
-            interval = max(self._poll_interval, SCAN_SHARE * (now - began))
+    def _watch_group(
+        self, paths: tuple[Path, ...], recursive: bool, accept: ChangeFilter, stop: _Either
+    ) -> None:
+        try:
+            for changes in watchfiles.watch(
+                *paths,
+                watch_filter=accept,
+                step=max(1, round(self._debounce * 1000)),
+                debounce=round(MAX_WAIT * 1000),
+                stop_event=stop,
+                rust_timeout=200,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+                recursive=recursive,
+                force_polling=self._force_polling,
+                ignore_permission_denied=True,
+            ):
+                self._watching.set()  # the first answer: the OS watch is in place
+                if changes:
+                    self._changes.put(sorted({Path(raw) for _change, raw in changes}))
+                if stop.is_set():
+                    return
+        except (OSError, RuntimeError) as exc:
+            # A watched folder vanished under us: the next rebuild's plan watches anew.
+            if not stop.is_set():
+                self._shout(f"warning: could not watch {', '.join(map(str, paths))}: {exc}")
+                self._rewatch.set()
+                time.sleep(0.5)
 
     # -- serving ---------------------------------------------------------------------------
 

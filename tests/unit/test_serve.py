@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,9 +26,12 @@ from urllib.parse import urlsplit
 import pytest
 from tornado.websocket import websocket_connect
 
+from site_builder.build import build
+from site_builder.config import load_config
 from site_builder.errors import ContentError, ErrorList, SiteError, Warn
 from site_builder.serve import (
     LIVERELOAD_PROTOCOL,
+    ChangeFilter,
     DevServer,
     FileHit,
     Missing,
@@ -37,7 +40,6 @@ from site_builder.serve import (
     ServeError,
     SiteBuild,
     bind_free_port,
-    changed_paths,
     client_snippet,
     error_banner,
     error_lines,
@@ -45,7 +47,7 @@ from site_builder.serve import (
     inject_banner,
     inject_script,
     resolve_request,
-    take_snapshot,
+    watch_targets,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -209,23 +211,39 @@ def test_address_that_cannot_be_bound_is_a_clear_error() -> None:
 # --- watching ---------------------------------------------------------------------------------
 
 
-def test_snapshot_sees_edits_additions_removals_but_not_editor_files(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("one")
-    (tmp_path / "gone.md").write_text("bye")
-    config = tmp_path / "site.yaml"  # a single file, watched before it exists
-    before = take_snapshot([tmp_path / "a.md", tmp_path, config])
-    (tmp_path / "a.md").write_text("two words")
-    (tmp_path / "b.md").write_text("new")
-    (tmp_path / "gone.md").unlink()
-    config.write_text("title: x\n")
-    for junk in (".a.md.swp", "a.md~", "4913", "#a.md#", ".#a.md"):
-        (tmp_path / junk).write_text("junk")
-    (tmp_path / ".git").mkdir()
-    (tmp_path / ".git" / "index").write_text("git")
-    after = take_snapshot([tmp_path / "a.md", tmp_path, config])
-    names = [p.name for p in changed_paths(before, after)]
-    assert names == ["a.md", "b.md", "gone.md", "site.yaml"]
-    assert changed_paths(after, take_snapshot([tmp_path / "a.md", tmp_path, config])) == []
+def test_filter_takes_inputs_but_not_editor_files_output_or_cache(tmp_path: Path) -> None:
+    content, config = tmp_path / "content", tmp_path / "site.yaml"
+    output, cache = tmp_path / "output", tmp_path / ".site-builder-cache"
+    accept = ChangeFilter((content, config, tmp_path / "templates"), (output, cache))
+    assert accept.wanted(content / "papers" / "a.md")
+    assert accept.wanted(config)  # a single file, even before it exists
+    assert accept.wanted(tmp_path / "templates")  # an input folder that appears
+    for junk in (".a.md.swp", "a.md~", "4913", "#a.md#", ".#a.md", ".git/index"):
+        assert not accept.wanted(content / "papers" / junk), junk
+    assert not accept.wanted(tmp_path / "notes.txt")  # not an input
+    assert not accept.wanted(output / "index.html")
+    assert not accept.wanted(cache / "v1" / "state.pickle")
+    # Even when output/ sits inside a watched folder.
+    inner = ChangeFilter((tmp_path,), (output,))
+    assert inner.wanted(tmp_path / "site.yaml") and not inner.wanted(output / "x.html")
+
+
+def test_files_are_watched_through_their_folder(tmp_path: Path) -> None:
+    """An atomic save replaces the file: a watch on the file itself would die with it."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site.yaml").write_text("title: x\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    targets = watch_targets(
+        [
+            tmp_path / "content",
+            tmp_path / "site.yaml",
+            elsewhere / "topics.yaml",
+            tmp_path / "missing" / "deeper",
+        ]
+    )
+    assert targets.deep == (tmp_path / "content",)
+    assert targets.shallow == (tmp_path, elsewhere)
 
 
 # --- a real server around a fake site ---------------------------------------------------------
@@ -235,6 +253,7 @@ def test_snapshot_sees_edits_additions_removals_but_not_editor_files(tmp_path: P
 class FakeReport:
     pages: int
     warnings: tuple[Warn, ...] = ()
+    pending: tuple[str, ...] = ()
 
 
 @dataclass
@@ -256,7 +275,7 @@ class FakeSite:
         self.origins.append(origin)
         if self.config_fail is not None:
             raise self.config_fail
-        return Plan(self.base_path, (self.watched,), lambda: self._run(output_dir))
+        return Plan(self.base_path, (self.watched,), lambda defer, _p: self._run(output_dir))
 
     def _run(self, output_dir: Path) -> FakeReport:
         self.builds += 1
@@ -331,7 +350,7 @@ def fake(tmp_path: Path) -> FakeSite:
 @contextmanager
 def running(site: object, port: int = 0, **kwargs: object) -> Iterator[tuple[DevServer, list[str]]]:
     said: list[str] = []
-    options: dict[str, object] = {"poll_interval": 0.05, "debounce": 0.1, **kwargs}
+    options: dict[str, object] = {"debounce": 0.05, **kwargs}
     server = DevServer(
         site,  # type: ignore[arg-type]
         port=port,
@@ -562,7 +581,10 @@ def test_end_to_end_with_the_real_build(tiny_site: Path) -> None:
 
         paper.write_text(PAPER.replace("Abstract text.", "Changed abstract."))
         wait_for(lambda: "Changed abstract." in fetch(page_url).text, "the edited abstract")
-        wait_for(lambda: said[-1].endswith("(content/papers/a.md changed)"), "the rebuild line")
+        wait_for(
+            lambda: any("(content/papers/a.md changed)" in line for line in said),
+            "the rebuild line",
+        )
 
         paper.write_text("---\ntitle: [A paper\ndate: 2026-03-11\n---\nBroken.\n")
         wait_for(lambda: "site-builder-errors" in fetch(page_url).text, "the error banner")
@@ -648,3 +670,114 @@ def test_browser_reloads_by_itself(tiny_site: Path) -> None:
             assert "a.md" in page.inner_text("#site-builder-errors")
         finally:
             browser.close()
+
+
+# --- deferred whole-collection work and its follow-up build -----------------------------------
+
+
+@dataclass
+class DeferringSite(FakeSite):
+    """Like the real Builder with defer_global: a rebuild leaves "related papers" pending, and the
+    follow-up build (defer=False) waits for ``gate``, checking ``progress`` as it goes."""
+
+    gate: threading.Event = field(default_factory=threading.Event)
+    follow_ups: int = 0  # follow-up builds that ran to the end
+    started_follow_ups: int = 0
+
+    def plan(self, origin: str, output_dir: Path) -> Plan:
+        def run(defer: bool, progress: Callable[[int, int], None] | None) -> FakeReport:
+            if defer:
+                return replace(self._run(output_dir), pending=("related papers",))
+            if self.builds:  # the first build is a normal one, never gated
+                self.started_follow_ups += 1
+                while not self.gate.wait(0.01):
+                    assert progress is not None
+                    progress(0, 1)  # raises once a new change is waiting
+                self.follow_ups += 1
+            return self._run(output_dir)
+
+        return Plan(self.base_path, (self.watched,), run)
+
+
+def test_pending_work_is_shown_then_converges(fake: FakeSite) -> None:
+    site = DeferringSite(fake.watched)
+    with running(site) as (server, said):
+        page_url = server.url + "papers/x/"
+        assert "site-builder-pending" not in fetch(page_url).text  # the first build is whole
+        (site.watched / "x.txt").write_text("edited")
+        wait_for(lambda: "site-builder-pending" in fetch(page_url).text, "the pending note")
+        page = fetch(page_url).text
+        assert "edited" in page  # the edit is served before the background work is done
+        assert "Still updating related papers in the background" in page
+        assert any(line.endswith("updating related papers in the background") for line in said)
+        site.gate.set()
+        wait_for(lambda: shows(page_url, "edited", banner=False), "the converged page")
+        wait_for(lambda: "site-builder-pending" not in fetch(page_url).text, "no pending note")
+        wait_for(lambda: said[-1].startswith("Updated related papers in "), "the done line")
+        assert site.follow_ups == 1
+
+
+def test_a_new_edit_supersedes_the_follow_up(fake: FakeSite) -> None:
+    site = DeferringSite(fake.watched)
+    with running(site) as (server, said):
+        page_url = server.url + "papers/x/"
+        (site.watched / "x.txt").write_text("one")
+        wait_for(lambda: site.started_follow_ups == 1, "the follow-up to start")
+        (site.watched / "x.txt").write_text("two")
+        # The blocked follow-up is dropped; the new edit is built and served at once.
+        wait_for(lambda: "two" in fetch(page_url).text, "the second edit")
+        assert site.follow_ups == 0
+        wait_for(lambda: site.started_follow_ups == 2, "a new follow-up")
+        site.gate.set()
+        wait_for(lambda: site.follow_ups == 1, "the follow-up to finish")
+        wait_for(lambda: said[-1].startswith("Updated related papers in "), "the done line")
+        assert sum(line.startswith("Updated ") for line in said) == 1
+
+
+def test_follow_up_output_is_byte_identical_to_a_cold_build(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    papers = site / "content" / "papers"
+    papers.mkdir(parents=True)
+    texts = {
+        "a": "Diffusion policies for robot manipulation learn actions.",
+        "b": "Robot manipulation with learned diffusion models of actions.",
+        "c": "Language models answer questions about tables.",
+        "d": "Question answering over tables with large language models.",
+    }
+    for slug, text in texts.items():
+        (papers / f"{slug}.md").write_text(
+            f"---\ntitle: Paper {slug}\ndate: 2026-03-1{len(slug)}\n---\n{text}\n"
+        )
+    (site / "site.yaml").write_text(
+        "title: Tiny\nbase_url: https://user.github.io/repo/\nsearch: false\n"
+    )
+    with running(SiteBuild(site), display_root=site) as (server, said):
+        # Swap what "a" is about: related papers of every paper change.
+        (papers / "a.md").write_text(
+            "---\ntitle: Paper a\ndate: 2026-03-11\n---\nTables and language models.\n"
+        )
+        wait_for(lambda: "Tables and language" in fetch(server.url + "papers/a/").text, "edit")
+        wait_for(
+            lambda: any(
+                line.endswith("updating related papers in the background") for line in said
+            ),
+            "the deferred rebuild",
+        )
+        wait_for(lambda: said[-1].startswith("Updated related papers in "), "the follow-up")
+        origin = server.url.removesuffix("/repo/")
+        cold_dir = tmp_path / "cold"
+        config = load_config(site, {"base_url": origin + "/repo/", "output_dir": str(cold_dir)})
+        build(config, use_cache=False)
+        served = server.output_dir
+
+        def files(root: Path) -> dict[str, bytes]:
+            return {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted(root.rglob("*"))
+                if p.is_file()
+            }
+
+        mine, cold = files(served), files(cold_dir)
+        assert sorted(mine) == sorted(cold)
+        assert [k for k in mine if mine[k] != cold[k]] == []
+    assert not (site / ".site-builder-cache").exists()  # serve leaves build's cache alone
