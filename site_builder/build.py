@@ -202,11 +202,11 @@ class Builder:
             if strict and found:
                 raise ErrorList(w.as_error() for w in found)
             if reuse:
-                staging.prune({r.output for r in routes} | set(asset_hashes), (SEARCH_DIR,))
+                staging.remove(gone)
             if reuse:  # the search step makes or reuses a whole bundle of its own
                 shutil.rmtree(staging.path / search.BUNDLE_DIR, ignore_errors=True)
             finalize = search.finalizer(config)
-            staging.finish(finalize)
+            staging.finish(finalize, background=reuse)
             clock.lap("write")
         except BaseException:
             staging.abort()

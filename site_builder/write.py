@@ -9,6 +9,8 @@ import contextlib
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -131,6 +133,19 @@ def remove_leftovers(output_dir: Path) -> list[Path]:
 def _link_tree(source: Path, target: Path) -> None:
     """A copy of ``source`` made of hard links: instant, no extra space. Every file we later
     change in the copy is unlinked first, so the original is never written through."""
+    cp = shutil.which("cp")
+    if cp and sys.platform.startswith("linux"):
+        # GNU cp links a tree of 10,000s of files many times faster than a Python loop.
+        done = subprocess.run([cp, "-al", "--", f"{source}/.", str(target)], check=False,
+                              capture_output=True)  # fmt: skip
+        if done.returncode == 0:
+            for root, dirs, files in os.walk(target):  # links are never ours: drop them
+                for name in dirs + files:
+                    if os.path.islink(os.path.join(root, name)):
+                        os.unlink(os.path.join(root, name))
+            return
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
     for root, dirs, files in os.walk(source):
         rel = os.path.relpath(root, source)
         dest = target if rel == "." else target / rel
@@ -214,8 +229,31 @@ class Staging:
                 os.rmdir(root)
         return removed
 
-    def finish(self, finalize: Callable[[Path], None] | None = None) -> None:
-        """Mark the folder as ours, run ``finalize`` on it (the search index), swap it in."""
+    def remove(self, gone: set[str]) -> int:
+        """Remove these files of the carried-over output (routes that no longer exist), and
+        the folders they leave empty: cheaper than ``prune`` when the list is known."""
+        removed = 0
+        for rel in sorted(gone):
+            target = _target(self.path, rel)
+            try:
+                target.unlink()
+            except FileNotFoundError:
+                continue
+            removed += 1
+            parent = target.parent
+            while parent != self.path:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+        return removed
+
+    def finish(
+        self, finalize: Callable[[Path], None] | None = None, *, background: bool = False
+    ) -> None:
+        """Mark the folder as ours, run ``finalize`` on it (the search index), swap it in.
+        With ``background``, the replaced site is deleted after this returns."""
         try:
             (self.path / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve as is, no Jekyll
             marker = self.path / MARKER
@@ -227,7 +265,7 @@ class Staging:
             if finalize is not None:
                 finalize(self.path)
             os.chmod(self.path, 0o755)
-            _swap(self.path, self.output_dir)
+            _swap(self.path, self.output_dir, background)
         except BaseException:
             self.abort()
             raise
@@ -251,7 +289,26 @@ def output_build_id(output_dir: Path) -> str:
     return ""
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
+def _remove_soon(folder: Path) -> None:
+    """Delete the replaced site without making the build wait for it: a detached ``rm``
+    where there is one (the next build removes whatever a killed one left), else now."""
+    rm = shutil.which("rm")
+    if rm and sys.platform != "win32":
+        try:
+            subprocess.Popen(
+                [rm, "-rf", "--", str(folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            return
+        except OSError:
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap(staging: Path, output_dir: Path, background: bool = False) -> None:
     """Put the new site in place: two renames, so output/ is never half-written."""
     if output_dir.exists():
         old = Path(
@@ -260,6 +317,9 @@ def _swap(staging: Path, output_dir: Path) -> None:
         old.rmdir()
         os.rename(output_dir, old)
         os.rename(staging, output_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        if background:
+            _remove_soon(old)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(staging, output_dir)
