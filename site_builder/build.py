@@ -50,8 +50,8 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
         raise ErrorList(w.as_error() for w in renderer.warnings)
     pages += site_files(renderer, pages)  # sitemap.xml, robots.txt: need every page
     _check_unique(pages)
-    # Pagefind indexes the finished pages in the staging folder, before the swap.
-    files = write_site(config.output_dir, pages, assets, finalize=search.finalizer(config))
+    # The search index is written into the staging folder, before the swap.
+    files = write_site(config.output_dir, pages, assets, finalize=search.finalizer(config, renderer))
     return BuildReport(
         papers=len(site.papers),
         topics=len(site.topics),
