@@ -121,7 +121,9 @@ def main() -> int:
             out.mkdir()
             done = subprocess.run(
                 [sys.executable, __file__, "--child", str(site), str(out)],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             r = json.loads(done.stdout.strip().splitlines()[-1])
             print(

@@ -51,7 +51,8 @@ def build(config: Config, *, strict: bool = False) -> BuildReport:
     pages += site_files(renderer, pages)  # sitemap.xml, robots.txt: need every page
     _check_unique(pages)
     # The search index is written into the staging folder, before the swap.
-    files = write_site(config.output_dir, pages, assets, finalize=search.finalizer(config, renderer))
+    finalize = search.finalizer(config, renderer)
+    files = write_site(config.output_dir, pages, assets, finalize=finalize)
     return BuildReport(
         papers=len(site.papers),
         topics=len(site.topics),

@@ -30,7 +30,7 @@ _SCHEMA: dict[str, tuple[type, object, str]] = {
     "templates_dir": (str, "templates", "your template overrides"),
     "static_dir": (str, "static", "your own static files, copied to the output as they are"),
     # Reader features: all on by default, each can be switched off.
-    "search": (bool, True, "full-text search (Pagefind) with a search box on every page"),
+    "search": (bool, True, "full-text search (a static index) with a search box on every page"),
     "related": (bool, True, "the most similar papers on each paper page"),
     "related_count": (int, 5, "how many related papers a paper page shows"),
     "feeds": (bool, True, "Atom feeds for the site and for each topic"),

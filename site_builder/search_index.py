@@ -83,9 +83,7 @@ def words(text: str) -> list[str]:
 @functools.cache
 def _marks() -> dict[int, None]:
     """Every mark (Unicode category M*, what \\p{M} matches in search.js), to delete."""
-    return {
-        cp: None for cp in range(0x110000) if unicodedata.category(chr(cp)).startswith("M")
-    }
+    return {cp: None for cp in range(0x110000) if unicodedata.category(chr(cp)).startswith("M")}
 
 
 def records_digest(records: Iterable[SearchRecord]) -> str:
@@ -133,8 +131,10 @@ def _build(records: Iterable[SearchRecord], bundle: Path, digest: str | None) ->
     (bundle / "topics").mkdir()
     postings: dict[str, array] = {}  # term -> [doc, fields, doc, fields, ...]
     topic_docs: dict[str, array] = {}
-    hasher = None if digest is not None else hashlib.sha256(
-        f"site-builder search index {FORMAT}\n".encode()
+    hasher = (
+        None
+        if digest is not None
+        else hashlib.sha256(f"site-builder search index {FORMAT}\n".encode())
     )
     chunk: list[list[Any]] = []
     topic_number: dict[str, int] = {}  # first-seen order while streaming; renumbered at the end
@@ -143,7 +143,11 @@ def _build(records: Iterable[SearchRecord], bundle: Path, digest: str | None) ->
         if hasher is not None:
             hasher.update(_dumps(_record_fields(r)).encode("utf-8") + b"\n")
         fields: dict[str, int] = {}
-        for field, text in ((TITLE, r.title), (AUTHOR, " ".join(r.authors)), (ABSTRACT, r.abstract)):
+        for field, text in (
+            (TITLE, r.title),
+            (AUTHOR, " ".join(r.authors)),
+            (ABSTRACT, r.abstract),
+        ):
             for term in words(text):
                 fields[term] = fields.get(term, 0) | field
         for term, mask in fields.items():
@@ -152,8 +156,14 @@ def _build(records: Iterable[SearchRecord], bundle: Path, digest: str | None) ->
             topic_docs.setdefault(name, array("l")).append(doc)
             topic_number.setdefault(name, len(topic_number))
         chunk.append(
-            [r.url, r.title, r.date_iso, list(r.authors), [topic_number[t] for t in r.topics],
-             r.abstract[:EXCERPT_SOURCE]]
+            [
+                r.url,
+                r.title,
+                r.date_iso,
+                list(r.authors),
+                [topic_number[t] for t in r.topics],
+                r.abstract[:EXCERPT_SOURCE],
+            ]
         )
         count = doc + 1
         if len(chunk) == DOCS_PER_CHUNK:

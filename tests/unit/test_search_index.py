@@ -24,15 +24,21 @@ def record(n: int, title: str, abstract: str = "", authors=("Ada Lovelace",), to
 
 RECORDS = [
     record(0, "Piano transcription with pedals", "Onsets and offsets of notes."),
-    record(1, "Robots that grasp", "A gripper learns to pick up cups.", ("Grace Hopper",),
-           ("Robotics",)),
+    record(
+        1,
+        "Robots that grasp",
+        "A gripper learns to pick up cups.",
+        ("Grace Hopper",),
+        ("Robotics",),
+    ),
     record(2, "Café music", "Naïve Bayes over ÉTUDES.", ("Zoë Ünal",), ("Music", "Robotics")),
 ]
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def load(bundle: Path, name: str):
@@ -91,8 +97,13 @@ def test_topic_lists_and_names(tmp_path: Path) -> None:
 def many(n: int) -> list[SearchRecord]:
     vocab = [f"w{i:04d}" for i in range(3000)]
     return [
-        record(i, f"Paper {vocab[i % 3000]} on models", " ".join(vocab[(i * 7 + j) % 3000]
-               for j in range(40)), (f"Author {i % 97}",), (f"T{i % 5}",))
+        record(
+            i,
+            f"Paper {vocab[i % 3000]} on models",
+            " ".join(vocab[(i * 7 + j) % 3000] for j in range(40)),
+            (f"Author {i % 97}",),
+            (f"T{i % 5}",),
+        )
         for i in range(n)
     ]
 
