@@ -129,7 +129,7 @@ def _build(records: Iterable[SearchRecord], bundle: Path, digest: str | None) ->
     (bundle / "docs").mkdir()
     (bundle / "terms").mkdir()
     (bundle / "topics").mkdir()
-    postings: dict[str, array] = {}  # term -> [doc, fields, doc, fields, ...]
+    postings: dict[str, array] = {}  # term -> [doc, fields, doc, fields, ...] (4-byte ints)
     topic_docs: dict[str, array] = {}
     hasher = (
         None
@@ -151,9 +151,9 @@ def _build(records: Iterable[SearchRecord], bundle: Path, digest: str | None) ->
             for term in words(text):
                 fields[term] = fields.get(term, 0) | field
         for term, mask in fields.items():
-            postings.setdefault(term, array("l")).extend((doc, mask))
+            postings.setdefault(term, array("i")).extend((doc, mask))
         for name in dict.fromkeys(r.topics):
-            topic_docs.setdefault(name, array("l")).append(doc)
+            topic_docs.setdefault(name, array("i")).append(doc)
             topic_number.setdefault(name, len(topic_number))
         chunk.append(
             [
