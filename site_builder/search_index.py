@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .views import PaperView
 
 FORMAT = 1  # bump when the layout changes: an older bundle is then never reused
@@ -192,19 +194,14 @@ def _build(records: Iterable[SearchRecord], bundle: Path, digest: str | None) ->
 
 
 def _gaps(docs: array) -> list[int]:
-    out, last = [], 0
-    for d in docs:
-        out.append(d - last)
-        last = d
-    return out
+    ids = np.frombuffer(docs, dtype=np.int32).astype(np.int64)
+    return np.diff(ids, prepend=0).tolist()
 
 
 def _encoded(pairs: array) -> list[int]:
-    out, last = [], 0
-    for i in range(0, len(pairs), 2):
-        out.append((pairs[i] - last) * 8 + pairs[i + 1])
-        last = pairs[i]
-    return out
+    """[doc, fields, ...] as [gap * 8 + fields, ...] (numpy: a common word has 100k docs)."""
+    flat = np.frombuffer(pairs, dtype=np.int32).astype(np.int64).reshape(-1, 2)
+    return (np.diff(flat[:, 0], prepend=0) * 8 + flat[:, 1]).tolist()
 
 
 def _write_shards(postings: dict[str, array], folder: Path) -> list[str]:
