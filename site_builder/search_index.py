@@ -206,7 +206,8 @@ def _encoded(pairs: array) -> list[int]:
 
 def _write_shards(postings: dict[str, array], folder: Path) -> list[str]:
     """Group terms by prefix into shards of at most about SHARD_BYTES; returns the keys."""
-    sizes = {t: len(t) + 4 + 4 * len(p) // 2 for t, p in postings.items()}  # rough JSON bytes
+    # Rough JSON bytes: a posting is a gap * 8 + fields code of about 5 digits and a comma.
+    sizes = {t: len(t) + 4 + 6 * len(p) // 2 for t, p in postings.items()}
     keys: list[str] = []
 
     def place(key: str, terms: list[str]) -> Iterator[tuple[str, list[str]]]:
