@@ -30,13 +30,13 @@ from .outputs import search
 from .plan import PlanInputs, plan
 from .render import RouteRenderer, TemplateHashes, make_environment, make_loader
 from .routes import PAPER, PAPER_BIB, Route
+from .search_index import SearchRecord
 from .urls import Urls
 from .validate import validate_sources
 from .views import CardView, ViewStore
 from .write import Assets, Staging, collect_assets, output_build_id
 
 PARALLEL_FROM = 400  # routes to render before worker processes pay for themselves
-SEARCH_DIR = search.BUNDLE_DIR + "/"
 # Paper fields that never reach a page (where the file is, which lines hold what).
 _NOT_SHOWN = {"path", "title_line", "abstract_line", "topics_from_file"}
 
@@ -170,15 +170,21 @@ class Builder:
         state.assets = asset_hashes
         state.output_dir = str(out)
 
-        if reuse and not todo and not assets_todo and not gone and not pending:
+        if (
+            reuse
+            and not todo
+            and not assets_todo
+            and not gone
+            and not pending
+            and previous.search != "stale"
+        ):
             # Nothing changed: output/ already is this build. Keep its id.
             problems = _problems(site, fingerprints, views, previous)
             warnings += tuple(w for ws in problems.values() for w in ws)
             if strict and any(problems.values()):
                 raise ErrorList(w.as_error() for ws in problems.values() for w in ws)
-            state.output_id, state.problems, state.search = (
-                previous.output_id, problems, previous.search,
-            )  # fmt: skip
+            state.output_id, state.problems = previous.output_id, problems
+            state.search, state.records = previous.search, previous.records
             self._keep(state)
             clock.lap("write")
             return self._report(site, routes, 0, 0, started, warnings, out, (), clock)
@@ -203,9 +209,16 @@ class Builder:
                 raise ErrorList(w.as_error() for w in found)
             if reuse:
                 staging.remove(gone)
-            if reuse:  # the search step makes or reuses a whole bundle of its own
-                shutil.rmtree(staging.path / search.BUNDLE_DIR, ignore_errors=True)
-            finalize = search.finalizer(config)
+            records = _search_records(site, fingerprints, views, previous, state)
+            finalize = search.finalizer(config, records)
+            carried = staging.path / search.BUNDLE_DIR
+            if finalize is not None and defer_global and reuse and carried.is_dir():
+                # serve: the old index stands in until the follow-up build.
+                finalize = None
+                pending.append("search index")
+                state.search = "stale"
+            elif reuse:  # the search step makes or reuses a whole bundle of its own
+                shutil.rmtree(carried, ignore_errors=True)
             staging.finish(finalize, background=reuse)
             clock.lap("write")
         except BaseException:
@@ -316,6 +329,27 @@ def _related(
     return related.related_papers(site.papers, config.related_count), True
 
 
+def _search_records(
+    site: Site,
+    fingerprints: Mapping[str, str],
+    views: ViewStore,
+    previous: BuildState,
+    state: BuildState,
+) -> list[SearchRecord]:
+    """What the search index holds of every paper, in site order: made while rendering, or
+    kept from the last build for an unchanged paper (same fingerprint, same record)."""
+    records: list[SearchRecord] = []
+    for paper in site.papers:
+        fp = fingerprints[paper.slug]
+        record = views.records.get(paper.slug) or previous.records.get(fp)
+        if record is None:
+            views.paper(paper.slug)
+            record = views.records[paper.slug]
+        state.records[fp] = record
+        records.append(record)
+    return records
+
+
 def _asset_hashes(assets: Assets) -> dict[str, str]:
     hashes: dict[str, str] = {}
     for f in assets.files:
@@ -372,8 +406,9 @@ def _render_all(
         if not batch:
             continue
         for result in _in_workers(renderer, staging, batch, workers, keep_cards):
-            count, cards, problems, titles = result
+            count, cards, problems, titles, records = result
             views.cards.update(cards)
+            views.records.update(records)
             views.problems.update(problems)
             views.titles.update(titles)
             staging.files += count
@@ -382,7 +417,13 @@ def _render_all(
                 progress(done, len(todo))
 
 
-_Result = tuple[int, dict[str, CardView], dict[str, tuple[Warn, ...]], dict[str, Any]]
+_Result = tuple[
+    int,
+    dict[str, CardView],
+    dict[str, tuple[Warn, ...]],
+    dict[str, Any],
+    dict[str, SearchRecord],
+]
 
 
 def _in_workers(
@@ -429,21 +470,24 @@ def _worker_render(chunk: list[Route]) -> _Result | _Failure:
     staging: Staging = _WORKER["staging"]
     views = renderer.views
     before_cards, before_titles = set(views.cards), set(views.titles)
-    before_problems = set(views.problems)
+    before_problems, before_records = set(views.problems), set(views.records)
     try:
         for route in chunk:
             staging.write(route.output, renderer.render(route))
     except SiteError as exc:
         return _Failure(type(exc).__name__, exc.message, exc.path, exc.line)
     if not _WORKER["keep"]:
-        return len(chunk), {}, {}, {}
+        return len(chunk), {}, {}, {}, {}
     cards = {s: c for s, c in views.cards.items() if s not in before_cards}
     titles = {s: t for s, t in views.titles.items() if s not in before_titles}
     problems = {s: p for s, p in views.problems.items() if s not in before_problems}
+    records = {s: r for s, r in views.records.items() if s not in before_records}
     # What went back to the parent is not needed here again: keep the worker's memory flat.
     for s in cards:
         del views.cards[s]
-    return len(chunk), cards, problems, titles
+    for s in records:
+        del views.records[s]
+    return len(chunk), cards, problems, titles, records
 
 
 def render_site(config: Config, site: Site) -> dict[str, bytes]:

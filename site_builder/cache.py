@@ -69,7 +69,8 @@ class BuildState:
     problems: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # (inputs hash, result)
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # memo key -> topics
-    search: str = ""  # digest of the search records the bundle in output/ was made from
+    search: str = ""  # "stale" when output/'s search index lags behind (serve, deferred)
+    records: dict[str, Any] = field(default_factory=dict)  # paper fingerprint -> SearchRecord
 
 
 class BuildCache:

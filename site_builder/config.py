@@ -38,7 +38,7 @@ SETTINGS: tuple[Key, ...] = (
     Key("templates_dir", str, "templates", "your template overrides"),
     Key("static_dir", str, "static", "your own static files, copied to the output as they are"),
     # Reader features: all on by default, each can be switched off.
-    Key("search", bool, True, "full-text search (Pagefind) with a search box on every page"),
+    Key("search", bool, True, "full-text search (a static index) with a search box on every page"),
     Key("related", bool, True, "the most similar papers on each paper page"),
     Key("related_count", int, 5, "how many related papers a paper page shows", low=0, high=50),
     Key("feeds", bool, True, "Atom feeds for the site and for each topic"),

@@ -20,6 +20,7 @@ from .errors import Warn
 from .links import encode_url
 from .markup import MarkdownRenderer, MathProblem, Rendered, plain_text, summary_html
 from .model import LINK_KINDS, Paper, Site, Topic
+from .search_index import SearchRecord
 
 RECENT_TEXTS = 1024  # rendered abstracts a ViewStore keeps (least recently used go first)
 SUMMARY_LENGTH = 300  # characters of abstract on a card and in a meta description
@@ -437,6 +438,7 @@ class ViewStore:
         self.cards: dict[str, CardView] = {}
         self.titles: dict[str, Rendered] = {}
         self.problems: dict[str, tuple[Warn, ...]] = {}
+        self.records: dict[str, SearchRecord] = {}  # what the search index holds of each
         self._recent: OrderedDict[str, PaperTexts] = OrderedDict()
 
     def texts(self, slug: str) -> PaperTexts:
@@ -516,6 +518,15 @@ class ViewStore:
             author_links=self.author_links(slug),
         )
         self.cards.setdefault(slug, card_view(view))
+        if slug not in self.records:
+            self.records[slug] = SearchRecord(
+                url=view.url,
+                title=view.title,
+                authors=tuple(view.authors),
+                abstract=view.abstract_text,
+                topics=tuple(t.name for t in view.topics),
+                date_iso=view.date_iso,
+            )
         return view
 
     def card(self, slug: str) -> CardView:

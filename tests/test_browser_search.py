@@ -306,3 +306,79 @@ def test_search_and_saved_pages_fit_the_screen(browser, site_url: str, width, sc
     if shots:
         page.screenshot(path=f"{shots}/saved-{scheme}-{width}.png", full_page=True)
     ctx.close()
+
+
+# --- the index finds papers by title word, author and abstract word, under /repo/ ------------
+
+AUTHORED = """---
+title: {title}
+date: 2024-05-{day:02d}
+authors: [{authors}]
+topics: [{topic}]
+---
+
+{abstract}
+"""
+
+
+@pytest.fixture(scope="module")
+def authored_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("authored")
+    papers = site / "content" / "papers"
+    papers.mkdir(parents=True)
+    for slug, title, day, authors, topic, abstract in [
+        ("glass", "Glass harmonica synthesis", 3, "Zoë Ångström, Bo Li", "Audio",
+         "We model rubbed crystal bowls with a waveguide."),
+        ("gecko", "Gecko feet for robot grippers", 2, "Ada Quimby", "Robotics",
+         "Dry adhesion lets a waveguide-free gripper climb glass walls."),
+        ("bowls", "Singing bowls, measured", 1, "Ada Quimby, Bo Li", "Audio",
+         "Spectra of Tibetan bowls recorded in an anechoic room."),
+    ]:
+        (papers / f"{slug}.md").write_text(
+            AUTHORED.format(title=title, day=day, authors=authors, topic=topic, abstract=abstract),
+            encoding="utf-8",
+        )
+    with served_site(site, tmp_path_factory.mktemp("www-authored")) as url:
+        yield url
+
+
+def test_finds_by_author_accents_folded(context, authored_url: str) -> None:
+    page = context.new_page()
+    assert search_for(page, authored_url, "quimby") == [
+        "Gecko feet for robot grippers",
+        "Singing bowls, measured",
+    ]
+    assert search_for(page, authored_url, "angstrom") == ["Glass harmonica synthesis"]
+
+
+def test_finds_by_abstract_word_and_title_word_ranks_first(context, authored_url: str) -> None:
+    page = context.new_page()
+    # "glass" is in one title and one abstract: the title match comes first.
+    assert search_for(page, authored_url, "glass") == [
+        "Glass harmonica synthesis",
+        "Gecko feet for robot grippers",
+    ]
+    assert search_for(page, authored_url, "anechoic") == ["Singing bowls, measured"]
+    marks = page.locator("#search-results .excerpt mark").all_inner_texts()
+    assert marks == ["anechoic"]
+    # Every word must match; the last one also as a prefix while typing.
+    assert search_for(page, authored_url, "bo wave") == ["Glass harmonica synthesis"]
+    page.locator("#search-results .card-title a").first.click()
+    page.wait_for_load_state()
+    assert page.url == authored_url + "papers/glass/"
+
+
+def test_deep_link_with_topic_filter(context, authored_url: str) -> None:
+    page = context.new_page()
+    page.goto(authored_url + "search/?q=bowls&topic=Audio")
+    page.wait_for_selector("#search-results li")
+    # Both match in the abstract; "bowls" is also in the second one's title.
+    assert results(page) == ["Singing bowls, measured", "Glass harmonica synthesis"]
+    assert page.locator("#search-topic").input_value() == "Audio"
+    # The site's taxonomy calls the robotics topic by its own name.
+    page.locator("#search-topic").select_option("Robotics and control")
+    page.wait_for_function("location.search.includes('topic=Robotics')")
+    results(page)
+    assert page.locator("#search-status").inner_text() == (
+        "No papers match “bowls” in Robotics and control. Try All topics, or fewer words."
+    )

@@ -3,6 +3,7 @@ switched off (no trace left)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -21,12 +22,12 @@ def built_off(seed_site: Path, tmp_path_factory) -> Path:
     return site / "output"
 
 
-def test_search_page_and_pagefind_bundle_exist(built) -> None:
+def test_search_page_and_index_exist(built) -> None:
     out, base = built
-    assert (out / "pagefind" / "pagefind.js").is_file()
-    assert len(list((out / "pagefind" / "fragment").glob("*.pf_fragment"))) == 51
+    manifest = json.loads((out / "search-index" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["docs"] == 51
     root = soup(out / "search" / "index.html").select_one("#search")
-    assert root["data-bundle"] == f"{base}pagefind/pagefind.js"
+    assert root["data-index"] == f"{base}search-index/"
     assert root["data-base"] == base
     assert root.has_attr("hidden")  # search.js reveals it; without JS the notice shows instead
     noscript = soup(out / "search" / "index.html").find("noscript").get_text()
@@ -51,19 +52,11 @@ def test_every_page_but_search_has_a_search_box_to_the_search_page(built) -> Non
         assert forms[0].select_one("input")["name"] == "q"
 
 
-def test_only_paper_pages_are_marked_for_the_index(built) -> None:
+def test_no_page_carries_indexer_markup(built) -> None:
+    """The index is built from the records, so pages carry no indexer attributes."""
     out, _base = built
     for page in html_pages(out):
-        doc = soup(page)
-        marked = doc.select("[data-pagefind-body]")
-        if page.parent.parent.name == "papers":
-            assert len(marked) == 2, page  # the header (title, authors) and the abstract
-            chips = doc.select(".paper header .chip")
-            assert chips and all(c["data-pagefind-filter"] == "topic" for c in chips)
-            assert doc.select_one("h1")["data-pagefind-meta"] == "title"
-        else:
-            assert marked == [], page
-            assert doc.select("[data-pagefind-filter]") == [], page
+        assert "data-pagefind" not in page.read_text(encoding="utf-8"), page
 
 
 def test_save_buttons_on_paper_pages_and_cards_start_hidden(built) -> None:
@@ -97,7 +90,7 @@ def test_no_broken_links_with_the_features_on(built) -> None:
 
 def test_features_off_leave_no_trace(built_off: Path) -> None:
     out = built_off
-    assert not (out / "pagefind").exists()
+    assert not (out / "search-index").exists()
     assert not (out / "search").exists()
     assert not (out / "saved").exists()
     # (The theme's static files are still copied, as all of them are; no page refers to them.)
