@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import urls
-from ..bibtex import bib_file
+from ..cite import bib_file
 
 if TYPE_CHECKING:
     from ..render import Renderer
