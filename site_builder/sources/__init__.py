@@ -124,7 +124,8 @@ class Collector:
 
 
 def links_of(*pairs: tuple[str, object]) -> tuple[Link, ...]:
-    """(kind, url) pairs into links, skipping empty or non-http(s) URLs and repeats."""
+    """(kind, url) pairs into links, skipping empty or non-http(s) URLs and repeats. The arXiv
+    abstract page is not a link here: the content file's ``arxiv:`` key carries it."""
     out: list[Link] = []
     for kind, url in pairs:
         if isinstance(url, str):

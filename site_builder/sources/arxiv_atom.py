@@ -65,8 +65,6 @@ def parse(path: Path, options: Options) -> ParseResult:
             if link.get("title") == "pdf":
                 pairs.append(("pdf", link.get("href")))
         aid = arxiv_id(raw_id)
-        if aid:
-            pairs.insert(0, ("arxiv", f"https://arxiv.org/abs/{aid}"))
         out.add(
             line=line,
             title=one_line(_text(entry.find(f"{_A}title"))),

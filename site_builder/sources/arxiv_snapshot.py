@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError
-from . import Collector, Options, ParseResult, links_of
+from . import Collector, Options, ParseResult
 from .clean import arxiv_id, doi, iso_date, one_line, paragraphs
 
 NAME = "arxiv-snapshot"
@@ -117,7 +117,6 @@ def parse(path: Path, options: Options) -> ParseResult:
             authors=authors,
             arxiv=aid,
             doi=doi(str(item.get("doi") or "")),
-            links=links_of(("arxiv", f"https://arxiv.org/abs/{aid}" if aid else None)),
             venue=one_line(venue) if isinstance(venue, str) and venue.strip() else None,
             categories=categories,
         )

@@ -121,8 +121,7 @@ def parse(path: Path, options: Options) -> ParseResult:
             arxiv=aid,
             doi=doi(fields.get("doi")),
             links=links_of(
-                ("arxiv", f"https://arxiv.org/abs/{aid}" if aid else None),
-                ("paper" if "arxiv.org" not in url else "arxiv", url),
+                ("other", url if "arxiv.org" not in url else None),
                 ("pdf", fields.get("pdf")),
             ),
             venue=one_line(latex_to_text(venue)) if venue else None,

@@ -72,6 +72,8 @@ def strip_jats(text: str) -> str:
     """JATS / HTML markup (``<jats:p>``, ``<jats:italic>``) to plain text, paragraphs kept."""
     if "<" not in text:
         return html.unescape(text)
+    # Crossref abstracts open with a heading that only says "Abstract".
+    text = re.sub(r"<(jats:)?title>\s*abstract\s*</(jats:)?title>", "", text, flags=re.I)
     text = re.sub(r"</?(?:jats:)?(?:p|sec|title)\b[^>]*>", "\n\n", text)
     return html.unescape(_TAG.sub("", text))
 

@@ -86,7 +86,7 @@ def parse(path: Path, options: Options) -> ParseResult:
             authors=tuple(n for n in map(_name, authors) if n) if isinstance(authors, list) else (),
             arxiv=aid,
             doi=doi(text(item.get("DOI"))),
-            links=links_of(("arxiv" if aid else "paper", url)),
+            links=links_of(("other", url if not aid else None)),
             venue=one_line(venue) or None,
             keywords=split_list(item.get("keyword")),
         )

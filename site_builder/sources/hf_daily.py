@@ -56,7 +56,6 @@ def parse(path: Path, options: Options) -> ParseResult:
             authors=names,
             arxiv=pid,
             links=links_of(
-                ("arxiv", f"https://arxiv.org/abs/{pid}" if pid else None),
                 ("code", paper.get("githubRepo")),
                 ("project", paper.get("projectPage")),
             ),

@@ -78,7 +78,7 @@ def parse(path: Path, options: Options) -> ParseResult:
             doi=doi(text(_field(content, "doi"))),
             openreview=note_id or None,
             links=links_of(
-                ("openreview", f"{SITE}/forum?id={note_id}" if note_id else None),
+                ("other", f"{SITE}/forum?id={note_id}" if note_id else None),
                 ("pdf", pdf),
                 ("code", _field(content, "code")),
             ),

@@ -73,9 +73,15 @@ def _lookup(row: Mapping[str, Any], options: Options) -> dict[str, Any]:
 
 
 def _authors(value: Any) -> tuple[str, ...]:
+    """'A One, B Two', 'A One and B Two', 'One, A; Two, B' or a list (of 'Last, First' too)."""
     if isinstance(value, str) and ";" not in value:
         return split_list(value.replace(" and ", ","), ",")
-    return split_list(value, ";")
+    return tuple(_first_last(n) for n in split_list(value, ";"))
+
+
+def _first_last(name: str) -> str:
+    last, sep, first = name.partition(",")
+    return f"{first.strip()} {last.strip()}" if sep and first.strip() and last.strip() else name
 
 
 def _str(value: Any) -> str:
@@ -107,8 +113,7 @@ def _add(out: Collector, line: int, place: str, row: dict[str, Any], options: Op
         doi=doi(_str(row["doi"])),
         openreview=one_line(_str(row["openreview"])) or None,
         links=links_of(
-            ("arxiv", f"https://arxiv.org/abs/{aid}" if aid else None),
-            (link_kind(url) if url else "other", url),
+            (link_kind(url) if url else "other", url if "arxiv.org" not in url else None),
             ("pdf", row["pdf"]),
             ("code", row["code"]),
             ("project", row["project"]),
