@@ -49,7 +49,7 @@ def stream_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def load_line(path: Path, number: int, line: str) -> Any:
     try:
-        return json.loads(line)
+        return json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
         raise ContentError(
             f"not valid JSON: {exc.msg} (column {exc.colno})", path, number
