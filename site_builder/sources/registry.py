@@ -24,6 +24,7 @@ from . import (
     openreview,
     tabular,
 )
+from .jsonutil import load_json
 
 HEAD_BYTES = 65536  # enough to see a JSON list's first item or a CSV header
 
@@ -75,10 +76,19 @@ def detect_format(path: Path) -> Format:
     head = _head(path)
     if not head.strip():
         raise ContentError("the file is empty", path)
-    for fmt in FORMATS:
+    for fmt in FORMATS[:-1]:
         if fmt.sniff(head):
             return fmt
-    raise ContentError("cannot tell the format; name it with --format", path)
+    if head.lstrip().startswith(("{", "[")):
+        # JSON that no JSON format claims: a syntax error is the likelier story, so say that.
+        load_json(path)
+        raise ContentError(
+            "JSON in a shape no format knows; name its format with --format "
+            f"({', '.join(FORMAT_NAMES)})",
+            path,
+            1,
+        )
+    return FORMATS[-1]  # the daily-papers dump: free text
 
 
 def get_format(name: str) -> Format:

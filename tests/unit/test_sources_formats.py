@@ -240,3 +240,13 @@ def test_not_utf8(tmp_path: Path) -> None:
 def test_wrong_shape_json(tmp_path: Path) -> None:
     err = bad(tmp_path, "x.json", '{"paper": 1}', "hf-daily")
     assert str(err) == f"{tmp_path / 'x.json'}:1: expected a JSON list of daily papers at $"
+
+
+def test_json_no_format_knows(tmp_path: Path) -> None:
+    err = bad(tmp_path, "x.json", '[{"name": "not a paper"}]\n')
+    assert str(err).startswith(f"{tmp_path / 'x.json'}:1: JSON in a shape no format knows")
+
+
+def test_broken_json_is_a_json_error_not_a_dump(tmp_path: Path) -> None:
+    err = bad(tmp_path, "x.json", '[{"paper": {"title": "x"}},\n')
+    assert str(err) == f"{tmp_path / 'x.json'}:2: not valid JSON: Expecting value (column 1)"
