@@ -375,7 +375,9 @@ def ingest(
             run_doi.setdefault(record.doi, key)
 
     slug_owner: dict[str, str] = {entry["slug"]: key for key, entry in state.items()}
-    writes: list[tuple[Path, bytes]] = []
+    # Every source is parsed by now, so nothing below can fail on bad input: files are written
+    # as they are rendered rather than held (100k rendered files would be ~150 MB).
+    written = False
     for key, record in planned.items():
         entry = state.get(key)
         if entry is not None:
@@ -409,12 +411,14 @@ def ingest(
             if entry is not None:
                 report.kept_deleted.append(rel)
                 continue
-            writes.append((path, data))
+            _write_atomic(path, data)
+            written = True
             report.added.append(rel)
         elif current == data:
             report.unchanged.append(rel)
         elif ours:
-            writes.append((path, data))
+            _write_atomic(path, data)
+            written = True
             report.updated.append(rel)
         else:
             report.kept_edited.append(rel)
@@ -427,9 +431,7 @@ def ingest(
             new_entry["doi"] = record.doi
         state[key] = new_entry
 
-    for path, data in writes:
-        _write_atomic(path, data)
-    if writes or not state_path.exists() or report.unchanged:
+    if written or not state_path.exists() or report.unchanged:
         state_json = json.dumps(
             {"version": 1, "papers": dict(sorted(state.items()))}, indent=1, ensure_ascii=False
         )

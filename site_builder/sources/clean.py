@@ -18,13 +18,19 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 _MATH = re.compile(r"(\$\$?)(.+?)\1", re.S)
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def control_free(text: str) -> str:
     """NFC, control and format characters dropped (a zero-width joiner is kept)."""
+    text = _ASCII_CONTROL.sub("", text)
+    if text.isascii():  # the common case, and per-character checks are slow on 100k abstracts
+        return text
     text = unicodedata.normalize("NFC", text)
     return "".join(
         c
         for c in text
-        if c in "\n\t" or c == "\u200d" or unicodedata.category(c) not in ("Cc", "Cf")
+        if c.isascii() or c == "\u200d" or unicodedata.category(c) not in ("Cc", "Cf")
     )
 
 
