@@ -291,6 +291,8 @@ def ingest(
         parsed = parse_source(path, options, format_name)
         report.warnings.extend(parsed.warnings)
         records.extend(parsed.records)
+        del parsed
+    records.reverse()  # popped from the end below, so each is freed once it is planned
 
     papers_dir = config.papers_dir
     state_path = config.content_dir / STATE_NAME
@@ -304,7 +306,8 @@ def ingest(
     run_arxiv: dict[str, str] = {}
     run_doi: dict[str, str] = {}
     run_title: dict[str, list[str]] = {}
-    for record in records:
+    while records:
+        record = records.pop()
         record = replace(
             record,
             arxiv=clean_arxiv(record.arxiv) or find_arxiv_id(record.abstract),
