@@ -23,6 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CATEGORIES = ("cs.LG", "cs.CL", "cs.CV", "stat.ML", "cs.AI", "hep-th", "math.OC", "q-bio.NC")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 NAMES = ("Zoë Müller", "José Ñúñez", "Li Wei", "Aiko Tanaka", "Ana García", "Sam Lee", "Ravi Patel")
 
 
@@ -49,10 +50,7 @@ def write_snapshot(path: Path, size: int, seed: int = 1) -> int:
                 "categories": " ".join(rng.sample(CATEGORIES, 2)),
                 "abstract": "  " + rng.choice(pool) + "\n",
                 "versions": [
-                    {
-                        "version": "v1",
-                        "created": f"Mon, 1 {['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1]} {year} 10:00:00 GMT",
-                    }
+                    {"version": "v1", "created": f"Mon, 1 {MONTHS[month - 1]} {year} 10:00:00 GMT"}
                 ],
                 "update_date": f"{year}-{month:02d}-02",
                 "authors_parsed": [[a.split()[-1], a.split()[0], ""] for a in authors],
