@@ -19,7 +19,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,29 @@ def render_record(record: Record, slug: str) -> bytes:
     return frontmatter.dump(meta, record.abstract).encode("utf-8")
 
 
+class _Planned:
+    """The run's papers by state key, abstracts kept zlib-compressed: abstracts are most of a
+    record, and a 100k-record slice must fit in a few hundred MB."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, Record] = {}
+        self._abstracts: dict[str, bytes] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._records
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __setitem__(self, key: str, record: Record) -> None:
+        self._abstracts[key] = zlib.compress(record.abstract.encode("utf-8"), 1)
+        self._records[key] = replace(record, abstract="")
+
+    def get(self, key: str) -> Record:
+        abstract = zlib.decompress(self._abstracts[key]).decode("utf-8")
+        return replace(self._records[key], abstract=abstract)
+
+
 def _rel(path: Path, config: Config) -> str:
     return (
         path.relative_to(config.site_dir).as_posix()
@@ -286,28 +310,20 @@ def ingest(
         columns=tuple(columns),
     )
     report = IngestReport(source=paths[0], sources=paths)
-    records: list[Record] = []
-    for path in paths:
-        parsed = parse_source(path, options, format_name)
-        report.warnings.extend(parsed.warnings)
-        records.extend(parsed.records)
-        del parsed
-    records.reverse()  # popped from the end below, so each is freed once it is planned
-
     papers_dir = config.papers_dir
     state_path = config.content_dir / STATE_NAME
     state = _read_state(state_path)
     by_arxiv = {e["arxiv"]: k for k, e in state.items() if "arxiv" in e}
     by_doi = {e["doi"]: k for k, e in state.items() if "doi" in e}
 
-    # One run's records grouped into papers, each under its state key. Indexes keep this
-    # linear: a 100k-record slice must not compare every pair.
-    planned: dict[str, Record] = {}
+    # One run's records grouped into papers, each under its state key, as they are read.
+    # Indexes keep this linear: a 100k-record slice must not compare every pair.
+    planned = _Planned()
     run_arxiv: dict[str, str] = {}
     run_doi: dict[str, str] = {}
     run_title: dict[str, list[str]] = {}
-    while records:
-        record = records.pop()
+
+    def plan(record: Record) -> None:
         record = replace(
             record,
             arxiv=clean_arxiv(record.arxiv) or find_arxiv_id(record.abstract),
@@ -324,11 +340,11 @@ def ingest(
             if k is not None
         ]
         match = next(
-            ((k, why) for k in candidates if (why := _same_paper(planned[k], record))), None
+            ((k, why) for k in candidates if (why := _same_paper(planned.get(k), record))), None
         )
         if match is not None:
             key, why = match
-            earlier = planned[key]
+            earlier = planned.get(key)
             if why == "title" and earlier.source == record.source:
                 place = (
                     f"line {earlier.line}"
@@ -351,7 +367,7 @@ def ingest(
                 or tkey
             )
             if key in planned:  # same title, a different paper: told apart by a number
-                earlier = planned[key]
+                earlier = planned.get(key)
                 n = 2
                 while f"{tkey}#{n}" in planned:
                     n += 1
@@ -377,11 +393,19 @@ def ingest(
         if record.doi:
             run_doi.setdefault(record.doi, key)
 
+    streaming = replace(options, sink=plan)
+    for path in paths:
+        parsed = parse_source(path, streaming, format_name)
+        report.warnings.extend(parsed.warnings)
+        for record in parsed.records:  # formats that return their records rather than sink them
+            plan(record)
+
     slug_owner: dict[str, str] = {entry["slug"]: key for key, entry in state.items()}
     # Every source is parsed by now, so nothing below can fail on bad input: files are written
     # as they are rendered rather than held (100k rendered files would be ~150 MB).
     written = False
-    for key, record in planned.items():
+    for key in planned:
+        record = planned.get(key)
         entry = state.get(key)
         if entry is not None:
             slug = entry["slug"]

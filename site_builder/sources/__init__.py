@@ -9,6 +9,7 @@ and the registry's list.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,9 @@ class Options:
     since: dt.date | None = None  # keep only records dated on or after this day
     limit: int | None = None  # stop after this many records kept
     columns: tuple[tuple[str, str], ...] = ()  # CSV / JSON Lines: (field, column) overrides
+    # When set, each record is handed here as it is read instead of being kept in the result:
+    # ingest plans a 1 GB slice without holding every parsed record at once.
+    sink: Callable[[Record], None] | None = field(default=None, compare=False)
 
 
 def read_text(path: Path) -> str:
@@ -86,6 +90,7 @@ class Collector:
         self.options = options
         self.records: list[Record] = []
         self.warnings: list[Warn] = []
+        self.count = 0  # records added, kept or sunk (what --limit counts)
 
     def warn(self, message: str, line: int | None, place: str = "") -> None:
         self.warnings.append(Warn(f"{place}: {message}" if place else message, self.name, line))
@@ -116,7 +121,12 @@ class Collector:
             source=self.name,
             **fields,  # type: ignore[arg-type]
         )
-        self.records.append(record)
+        if self.options.sink is not None:
+            self.options.sink(record)
+            self.count += 1
+        else:
+            self.records.append(record)
+            self.count += 1
         return record
 
     def result(self) -> ParseResult:

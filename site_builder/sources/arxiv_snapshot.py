@@ -88,7 +88,7 @@ def keep(categories: tuple[str, ...], date: dt.date | None, options: Options) ->
 def parse(path: Path, options: Options) -> ParseResult:
     out = Collector(path, options)
     for number, line in stream_lines(path):
-        if options.limit is not None and len(out.records) >= options.limit:
+        if options.limit is not None and out.count >= options.limit:
             break
         item = load_line(path, number, line)
         if not isinstance(item, dict):

@@ -153,10 +153,10 @@ def parse_csv(path: Path, options: Options) -> ParseResult:
     text = read_text(path)
     out = Collector(path, options)
     for line, row in _csv_rows(path, text):
-        if options.limit is not None and len(out.records) >= options.limit:
+        if options.limit is not None and out.count >= options.limit:
             break
         _add(out, line, "", _lookup(row, options), options)
-    if not out.records and not out.warnings and not text.strip():
+    if not out.count and not out.warnings and not text.strip():
         raise ContentError("the file is empty; expected a header row and one row per paper", path)
     return out.result()
 
@@ -164,7 +164,7 @@ def parse_csv(path: Path, options: Options) -> ParseResult:
 def parse_jsonl(path: Path, options: Options) -> ParseResult:
     out = Collector(path, options)
     for number, line in stream_lines(path):
-        if options.limit is not None and len(out.records) >= options.limit:
+        if options.limit is not None and out.count >= options.limit:
             break
         item = load_line(path, number, line)
         if not isinstance(item, dict):
