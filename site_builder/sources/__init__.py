@@ -33,8 +33,9 @@ class Record:
     venue: str | None = None
     categories: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    where: str = ""  # the record's place for messages: 'file:12', 'file: record 3', 'file: $[2]'
-    source: str = ""  # the source file's name, written as `source:` in the content file
+    # Where the record came from, not what it says: left out of equality, like line numbers.
+    where: str = field(default="", compare=False)  # for messages: 'file:12', 'file: $[2].paper'
+    source: str = field(default="", compare=False)  # the file's name, written as `source:`
 
 
 @dataclass(frozen=True)
