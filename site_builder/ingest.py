@@ -272,6 +272,14 @@ class _Planned:
         self._abstracts[key] = zlib.compress(record.abstract.encode("utf-8"), 1)
         self._records[key] = replace(record, abstract="")
 
+    def snapshot(self) -> list[str]:
+        return list(self._records)
+
+    def pop(self, key: str) -> Record:
+        record = self.get(key)
+        del self._records[key], self._abstracts[key]
+        return record
+
     def get(self, key: str) -> Record:
         abstract = zlib.decompress(self._abstracts[key]).decode("utf-8")
         return replace(self._records[key], abstract=abstract)
@@ -404,8 +412,8 @@ def ingest(
     # Every source is parsed by now, so nothing below can fail on bad input: files are written
     # as they are rendered rather than held (100k rendered files would be ~150 MB).
     written = False
-    for key in planned:
-        record = planned.get(key)
+    for key in planned.snapshot():
+        record = planned.pop(key)  # freed as written: the state grows while this shrinks
         entry = state.get(key)
         if entry is not None:
             slug = entry["slug"]
