@@ -96,6 +96,19 @@ def _read_state(path: Path) -> dict[str, dict[str, str]]:
         ) from None
 
 
+def _state_bytes(state: dict[str, dict[str, str]]) -> bytes:
+    """The state file: the bytes json.dumps(indent=1) gives, built entry by entry, since
+    json's indenting encoder is pure Python and holds every piece of a 100k-entry dump."""
+    if not state:
+        return b'{\n "version": 1,\n "papers": {}\n}\n'
+    parts = []
+    for key in sorted(state):
+        entry = json.dumps(state[key], indent=1, ensure_ascii=False).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {entry}")
+    body = ",\n".join(parts)
+    return f'{{\n "version": 1,\n "papers": {{\n{body}\n }}\n}}\n'.encode()
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -467,10 +480,7 @@ def ingest(
         state[key] = new_entry
 
     if written or not state_path.exists() or report.unchanged:
-        state_json = json.dumps(
-            {"version": 1, "papers": dict(sorted(state.items()))}, indent=1, ensure_ascii=False
-        )
-        new_state = (state_json + "\n").encode("utf-8")
+        new_state = _state_bytes(state)
         if not state_path.exists() or state_path.read_bytes() != new_state:
             _write_atomic(state_path, new_state)
     return report
