@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from . import bibtex
+from . import cite
 from .cache import BuildCache, BuildState, code_hash
 from .config import Config, builtin_themes_dir
-from .enrich import related, topics
+from .enrich import authors, related, topics
 from .errors import Diagnostic, ErrorList, SiteError, Warn
 from .load import load_paper
 from .model import Paper, Site
@@ -105,6 +105,9 @@ class Builder:
         assert taxonomy is not None  # no errors above, so it loaded
         clock.lap("load")
         site = topics.assign(papers, taxonomy, config.max_topics)
+        site = authors.assign_authors(
+            site, authors.load_author_rules(config.site_dir / authors.RULES_FILE)
+        )
         clock.lap("topics")
         pending: list[str] = []
         if config.related and config.related_count:
@@ -122,7 +125,7 @@ class Builder:
         )
         asset_hashes = _asset_hashes(assets)
         fingerprints = {p.slug: _fingerprint(p, site) for p in site.papers}
-        keys = bibtex.citation_keys(site.papers) if config.citations else {}
+        keys = cite.citation_keys(site.papers) if config.citations else {}
         loader = make_loader(config)
         env = make_environment(config, assets.urls)
         inputs = PlanInputs(
@@ -495,7 +498,7 @@ def render_site(config: Config, site: Site) -> dict[str, bytes]:
     Nothing is written; for tests, previews and tools that want the pages themselves."""
     assets = collect_assets([config.theme_dir, builtin_themes_dir() / "default"], config.static_dir)
     fingerprints = {p.slug: _fingerprint(p, site) for p in site.papers}
-    keys = bibtex.citation_keys(site.papers) if config.citations else {}
+    keys = cite.citation_keys(site.papers) if config.citations else {}
     env = make_environment(config, assets.urls)
     inputs = PlanInputs(
         config=config,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -22,7 +23,33 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
+def _iso_day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2024-01-31") from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def _column(value: str) -> tuple[str, str]:
+    from .sources.tabular import FIELDS
+
+    name, sep, column = value.partition("=")
+    if not sep or not column.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: write FIELD=COLUMN, e.g. abstract=Summary")
+    if name not in FIELDS:
+        raise argparse.ArgumentTypeError(f"{name!r} is not a field; one of {', '.join(FIELDS)}")
+    return name, column.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
+    from .sources.registry import FORMAT_NAMES
+
     parser = argparse.ArgumentParser(
         prog="site-builder",
         description="Build a website for browsing research papers.",
@@ -34,9 +61,50 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = sub.add_parser("ingest", help="turn a dump of paper abstracts into content files")
+    ingest = sub.add_parser(
+        "ingest",
+        help="turn paper lists (arXiv, BibTeX, CSL-JSON, OpenReview, …) into content files",
+    )
     ingest.add_argument(
-        "source", type=Path, metavar="FILE", help="a daily-papers dump (UTF-8 text)"
+        "sources",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="source files; the format of each is detected from its content",
+    )
+    ingest.add_argument(
+        "--format",
+        dest="format_name",
+        choices=FORMAT_NAMES,
+        help="read every FILE as this format instead of detecting it",
+    )
+    ingest.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="CAT",
+        help="keep only papers in this category, e.g. cs.LG or cs (repeatable; arXiv snapshot, "
+        "CSV, JSON Lines)",
+    )
+    ingest.add_argument(
+        "--since",
+        type=_iso_day,
+        metavar="YYYY-MM-DD",
+        help="keep only papers dated on or after this day (arXiv snapshot, CSV, JSON Lines)",
+    )
+    ingest.add_argument(
+        "--limit",
+        type=_positive,
+        metavar="N",
+        help="stop after N papers kept (arXiv snapshot, CSV, JSON Lines)",
+    )
+    ingest.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        type=_column,
+        metavar="FIELD=NAME",
+        help="CSV / JSON Lines: read FIELD (title, abstract, authors, date, …) from column NAME",
     )
     ingest.add_argument(
         "--year",
@@ -108,7 +176,16 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.year is not None and not 1900 <= args.year <= 2999:
         print("error: --year must be a four-digit year", file=sys.stderr)
         return EXIT_USAGE
-    report = ingest(args.source, config, year=args.year)
+    report = ingest(
+        args.sources,
+        config,
+        year=args.year,
+        format_name=args.format_name,
+        category=args.category,
+        since=args.since,
+        limit=args.limit,
+        columns=args.column,
+    )
     if args.strict and report.warnings:
         for w in report.warnings:
             print(f"error: {w}", file=sys.stderr)
@@ -126,7 +203,7 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"added {rel}")
         for rel in report.updated:
             print(f"updated {rel}")
-    print(f"ingest {args.source}: {report.summary()}")
+    print(f"ingest {', '.join(str(p) for p in args.sources)}: {report.summary()}")
     return EXIT_OK
 
 

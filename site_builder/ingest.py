@@ -1,10 +1,15 @@
-"""Source records into content files: slugs, dedupe, topics, and a merge that never
-overwrites what a user edited by hand.
+"""Source records into content files: one paper, one file; a merge that never overwrites what a
+user edited by hand.
 
 Which files ingest wrote, and the hash of the bytes it wrote, are kept in
 ``content/.ingest-state.json``. A file whose bytes no longer match that hash was edited by hand
 and is kept; a file that ingest wrote and the user deleted is not brought back. A file with no
 record (the state was lost, or the user wrote it) is treated as hand-made.
+
+The same paper from several records (two files in one run, or a file ingested later) is matched
+by arXiv id (version dropped), then DOI, then normalised title, and merged field by field (see
+``merge`` and docs/ingest.md). Topics are not written: the build assigns them, so a ``topics:``
+key in a content file always means a person chose them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +29,29 @@ from . import frontmatter
 from .config import Config
 from .errors import ContentError, SiteError, Warn
 from .links import find_arxiv_id, find_links
+from .model import Link
 from .slugs import make_slug, with_suffix
-from .sources import Record, daily_papers
-from .taxonomy import assign_topics, load_taxonomy
+from .sources import Options, Record
+from .sources.clean import arxiv_id as clean_arxiv
+from .sources.clean import doi as clean_doi
+from .sources.registry import FORMAT_NAMES, parse_source
 
 STATE_NAME = ".ingest-state.json"
-FORMATS = ("daily-papers",)
+FORMATS = FORMAT_NAMES
+_LIST_FIELDS = ("authors", "links", "categories", "keywords")
+_SCALAR_FIELDS = ("abstract", "arxiv", "doi", "openreview", "venue")
 
 
 @dataclass
 class IngestReport:
     source: Path
+    sources: list[Path] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept_edited: list[str] = field(default_factory=list)
     kept_deleted: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)  # messages naming both lines
+    duplicates: list[str] = field(default_factory=list)  # merges, each naming both places
     renamed: list[str] = field(default_factory=list)  # slug collisions resolved by a suffix
     warnings: list[Warn] = field(default_factory=list)
 
@@ -46,7 +59,7 @@ class IngestReport:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.kept_edited)} kept (edited by hand), "
-            f"{len(self.kept_deleted)} kept deleted, {len(self.duplicates)} duplicate(s), "
+            f"{len(self.kept_deleted)} kept deleted, {len(self.duplicates)} merged, "
             f"{len(self.warnings)} warning(s)"
         )
 
@@ -68,14 +81,32 @@ def _read_state(path: Path) -> dict[str, dict[str, str]]:
         papers = data["papers"]
         if not isinstance(papers, dict):
             raise TypeError
-        return {
-            str(k): {"slug": str(v["slug"]), "sha256": str(v["sha256"])} for k, v in papers.items()
-        }
-    except (ValueError, KeyError, TypeError):
+        out: dict[str, dict[str, str]] = {}
+        for k, v in papers.items():
+            entry = {"slug": str(v["slug"]), "sha256": str(v["sha256"])}
+            for extra in ("arxiv", "doi"):
+                if isinstance(v.get(extra), str):
+                    entry[extra] = v[extra]
+            out[str(k)] = entry
+        return out
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise ContentError(
             "ingest state is damaged; delete it to treat every existing file as hand-edited",
             path,
         ) from None
+
+
+def _state_bytes(state: dict[str, dict[str, str]]) -> bytes:
+    """The state file: the bytes json.dumps(indent=1) gives, built entry by entry, since
+    json's indenting encoder is pure Python and holds every piece of a 100k-entry dump."""
+    if not state:
+        return b'{\n "version": 1,\n "papers": {}\n}\n'
+    parts = []
+    for key in sorted(state):
+        entry = json.dumps(state[key], indent=1, ensure_ascii=False).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {entry}")
+    body = ",\n".join(parts)
+    return f'{{\n "version": 1,\n "papers": {{\n{body}\n }}\n}}\n'.encode()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -113,70 +144,289 @@ def _slug_free(slug: str, key: str, slug_owner: dict[str, str], papers_dir: Path
     return "#" not in key and existing is not None and title_key(existing) == key
 
 
-def render_record(record: Record, slug: str, topics: tuple[str, ...], source: str) -> bytes:
+# --- merging ------------------------------------------------------------------------------------
+
+
+def _union(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys((*a, *b)))
+
+
+def _union_links(a: tuple[Link, ...], b: tuple[Link, ...]) -> tuple[Link, ...]:
+    seen = {link.url for link in a}
+    return a + tuple(link for link in b if link.url not in seen and not seen.add(link.url))
+
+
+def merge(base: Record, new: Record, *, replace_fields: bool = False) -> Record:
+    """``base`` and ``new`` describe one paper: the merge rule (docs/ingest.md).
+
+    Title, date and source stay ``base``'s. Abstract, arXiv id, DOI, OpenReview id and venue
+    stay ``base``'s when it has them and are filled from ``new`` when it does not; authors are
+    ``base``'s unless it has none. Links, categories and keywords are unioned, ``base``'s first.
+    With ``replace_fields`` (a newer export of the same source file) ``new``'s non-empty values
+    win instead, so an updated abstract flows through.
+    """
+    first, second = (new, base) if replace_fields else (base, new)
+    changes: dict[str, Any] = {}
+    for name in _SCALAR_FIELDS:
+        changes[name] = getattr(first, name) or getattr(second, name)
+    changes["authors"] = first.authors or second.authors
+    changes["links"] = _union_links(first.links, second.links)
+    changes["categories"] = _union(first.categories, second.categories)
+    changes["keywords"] = _union(first.keywords, second.keywords)
+    if replace_fields:
+        changes["title"], changes["date"] = new.title, new.date
+    return replace(base, **changes)
+
+
+def _same_paper(a: Record, b: Record) -> str | None:
+    """Why ``a`` and ``b`` are one paper ('arXiv id …', 'DOI …', 'title'), or None."""
+    if a.arxiv and b.arxiv:
+        return f"arXiv id {a.arxiv}" if a.arxiv == b.arxiv else None
+    if a.doi and b.doi:
+        return f"DOI {a.doi}" if a.doi == b.doi else None
+    if title_key(a.title) != title_key(b.title):
+        return None
+    if (
+        a.source == b.source
+        and a.abstract
+        and b.abstract
+        and " ".join(a.abstract.split()) != " ".join(b.abstract.split())
+    ):
+        return None  # one list naming two papers alike: told apart below, by number
+    return "title"
+
+
+def _record_from_file(path: Path, source_default: str) -> Record | None:
+    """A content file that ingest wrote, read back as a record (topics dropped: they were the
+    machine's, and the build assigns them now)."""
+    try:
+        meta, _lines, body, _start = frontmatter.split(path.read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError, SiteError):
+        return None
+    title, date = meta.get("title"), meta.get("date")
+    if not isinstance(title, str) or not isinstance(date, dt.date):
+        return None
+
+    def strs(key: str) -> tuple[str, ...]:
+        value = meta.get(key)
+        return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+    def opt(key: str) -> str | None:
+        value = meta.get(key)
+        return str(value) if isinstance(value, str | int) and value != "" else None
+
+    links = tuple(
+        Link(url=x["url"], kind=str(x.get("kind", "other")))
+        for x in meta.get("links") or []
+        if isinstance(x, dict) and isinstance(x.get("url"), str)
+    )
+    return Record(
+        title=title,
+        abstract=body.strip("\n"),
+        date=date,
+        line=1,
+        authors=strs("authors"),
+        arxiv=opt("arxiv"),
+        doi=opt("doi"),
+        openreview=opt("openreview"),
+        links=links,
+        venue=opt("venue"),
+        categories=strs("categories"),
+        keywords=strs("keywords"),
+        where=str(path),
+        source=opt("source") or source_default,
+    )
+
+
+def render_record(record: Record, slug: str) -> bytes:
     """The content file ingest writes for a record: front matter, blank line, abstract."""
     meta: dict[str, Any] = {
         "title": record.title,
         "date": record.date,
         "slug": slug,
         "authors": list(record.authors),
-        "topics": list(topics),
     }
-    links = find_links(record.abstract)
+    arxiv = record.arxiv or find_arxiv_id(record.abstract)
+    for key, value in (
+        ("arxiv", arxiv),
+        ("doi", record.doi),
+        ("openreview", record.openreview),
+        ("venue", record.venue),
+    ):
+        if value:
+            meta[key] = value
+    if record.categories:
+        meta["categories"] = list(record.categories)
+    if record.keywords:
+        meta["keywords"] = list(record.keywords)
+    links = _union_links(record.links, find_links(record.abstract))
     if links:
         meta["links"] = [{"url": link.url, "kind": link.kind} for link in links]
-    arxiv = find_arxiv_id(record.abstract)
-    if arxiv:
-        meta["arxiv"] = arxiv
-    meta["source"] = source
-    meta["format"] = "text"  # a dump's abstract is plain text, not Markdown (docs/content.md)
+    meta["source"] = record.source
+    meta["format"] = "text"  # sources give plain text, not Markdown (docs/content.md)
     return frontmatter.dump(meta, record.abstract).encode("utf-8")
 
 
+class _Planned:
+    """The run's papers by state key, abstracts kept zlib-compressed: abstracts are most of a
+    record, and a 100k-record slice must fit in a few hundred MB."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, Record] = {}
+        self._abstracts: dict[str, bytes] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._records
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __setitem__(self, key: str, record: Record) -> None:
+        self._abstracts[key] = zlib.compress(record.abstract.encode("utf-8"), 1)
+        self._records[key] = replace(record, abstract="")
+
+    def snapshot(self) -> list[str]:
+        return list(self._records)
+
+    def pop(self, key: str) -> Record:
+        record = self.get(key)
+        del self._records[key], self._abstracts[key]
+        return record
+
+    def get(self, key: str) -> Record:
+        abstract = zlib.decompress(self._abstracts[key]).decode("utf-8")
+        return replace(self._records[key], abstract=abstract)
+
+
+def _rel(path: Path, config: Config) -> str:
+    return (
+        path.relative_to(config.site_dir).as_posix()
+        if path.is_relative_to(config.site_dir)
+        else str(path)
+    )
+
+
 def ingest(
-    source: Path, config: Config, *, year: int | None = None, today: dt.date | None = None
+    sources: Path | Sequence[Path],
+    config: Config,
+    *,
+    year: int | None = None,
+    today: dt.date | None = None,
+    format_name: str | None = None,
+    category: Sequence[str] = (),
+    since: dt.date | None = None,
+    limit: int | None = None,
+    columns: Sequence[tuple[str, str]] = (),
 ) -> IngestReport:
-    """Parse ``source`` and merge its papers into ``content/papers/``. Writes nothing on error."""
+    """Parse every source and merge their papers into ``content/papers/``. Every file is
+    parsed before anything is written, so an error in any of them writes nothing."""
+    paths = [sources] if isinstance(sources, Path) else list(sources)
     today = today or dt.date.today()
-    parsed = daily_papers.parse(source, year or config.year or today.year, today=today)
-    taxonomy = load_taxonomy(config.topics_file)
+    options = Options(
+        year=year or config.year or today.year,
+        today=today,
+        category=tuple(category),
+        since=since,
+        limit=limit,
+        columns=tuple(columns),
+    )
+    report = IngestReport(source=paths[0], sources=paths)
     papers_dir = config.papers_dir
     state_path = config.content_dir / STATE_NAME
     state = _read_state(state_path)
-    report = IngestReport(source=source, warnings=list(parsed.warnings))
-    name = source.name
+    by_arxiv = {e["arxiv"]: k for k, e in state.items() if "arxiv" in e}
+    by_doi = {e["doi"]: k for k, e in state.items() if "doi" in e}
 
-    slug_owner: dict[str, str] = {entry["slug"]: key for key, entry in state.items()}
-    first_seen: dict[str, Record] = {}
-    planned: list[tuple[str, Record]] = []  # (key, record) in source order
-    for record in parsed.records:
-        key = title_key(record.title)
-        earlier = first_seen.get(key)
-        if earlier is not None:
-            if " ".join(earlier.abstract.split()) == " ".join(record.abstract.split()):
+    # One run's records grouped into papers, each under its state key, as they are read.
+    # Indexes keep this linear: a 100k-record slice must not compare every pair.
+    planned = _Planned()
+    run_arxiv: dict[str, str] = {}
+    run_doi: dict[str, str] = {}
+    run_title: dict[str, list[str]] = {}
+
+    def plan(record: Record) -> None:
+        record = replace(
+            record,
+            arxiv=clean_arxiv(record.arxiv) or find_arxiv_id(record.abstract),
+            doi=clean_doi(record.doi),
+        )
+        tkey = title_key(record.title)
+        candidates = [
+            k
+            for k in (
+                run_arxiv.get(record.arxiv or ""),
+                run_doi.get(record.doi or ""),
+                *run_title.get(tkey, ()),
+            )
+            if k is not None
+        ]
+        match = next(
+            ((k, why) for k in candidates if (why := _same_paper(planned.get(k), record))), None
+        )
+        if match is not None:
+            key, why = match
+            earlier = planned.get(key)
+            if why == "title" and earlier.source == record.source:
+                place = (
+                    f"line {earlier.line}"
+                    if earlier.where == f"{earlier.source}:{earlier.line}"
+                    else earlier.where
+                )
                 report.duplicates.append(
-                    f"{name}:{record.line}: duplicate of the paper on line {earlier.line} "
+                    f"{record.where}: duplicate of the paper on {place} "
                     f"({record.title[:60]!r}); kept one"
                 )
-                continue
-            # Same title, different abstract: a different paper, told apart by its number.
-            n = 2
-            while f"{key}#{n}" in first_seen:
-                n += 1
-            key = f"{key}#{n}"
-            report.warnings.append(
-                Warn(
-                    f"same title as the paper on line {earlier.line} but a different abstract; "
-                    "kept both",
-                    name,
-                    record.line,
+            else:
+                report.duplicates.append(
+                    f"{record.where}: same paper as {earlier.where} (matched by {why}); merged"
                 )
+            record = merge(earlier, record)
+        else:
+            key = (
+                (record.arxiv and by_arxiv.get(record.arxiv))
+                or (record.doi and by_doi.get(record.doi))
+                or tkey
             )
-        first_seen[key] = record
-        planned.append((key, record))
+            if key in planned:  # same title, a different paper: told apart by a number
+                earlier = planned.get(key)
+                n = 2
+                while f"{tkey}#{n}" in planned:
+                    n += 1
+                key = f"{tkey}#{n}"
+                what = "abstract" if earlier.source == record.source else "identifier"
+                line = record.line if record.where == f"{record.source}:{record.line}" else None
+                place = (
+                    f"line {earlier.line}"
+                    if line and earlier.source == record.source
+                    else (earlier.where)
+                )
+                report.warnings.append(
+                    Warn(
+                        f"same title as the paper on {place} but a different {what}; kept both",
+                        record.source,
+                        line,
+                    )
+                )
+            run_title.setdefault(tkey, []).append(key)
+        planned[key] = record
+        if record.arxiv:
+            run_arxiv.setdefault(record.arxiv, key)
+        if record.doi:
+            run_doi.setdefault(record.doi, key)
 
-    writes: list[tuple[Path, bytes]] = []
-    for key, record in planned:
+    streaming = replace(options, sink=plan)
+    for path in paths:
+        parsed = parse_source(path, streaming, format_name)
+        report.warnings.extend(parsed.warnings)
+        for record in parsed.records:  # formats that return their records rather than sink them
+            plan(record)
+
+    slug_owner: dict[str, str] = {entry["slug"]: key for key, entry in state.items()}
+    # Every source is parsed by now, so nothing below can fail on bad input: files are written
+    # as they are rendered rather than held (100k rendered files would be ~150 MB).
+    written = False
+    for key in planned.snapshot():
+        record = planned.pop(key)  # freed as written: the state grows while this shrinks
         entry = state.get(key)
         if entry is not None:
             slug = entry["slug"]
@@ -188,42 +438,49 @@ def ingest(
                 slug = with_suffix(base, n)
             if slug != base:
                 report.renamed.append(
-                    f"{name}:{record.line}: slug '{base}' is taken; this paper is '{slug}'"
+                    f"{record.where}: slug '{base}' is taken; this paper is '{slug}'"
                 )
         slug_owner[slug] = key
         path = papers_dir / f"{slug}.md"
-        topics = assign_topics(record.title, record.abstract, taxonomy, config.max_topics)
-        data = render_record(record, slug, topics, name)
-        rel = (
-            str(path.relative_to(config.site_dir))
-            if path.is_relative_to(config.site_dir)
-            else str(path)
-        )
-        if not path.exists():
+        rel = _rel(path, config)
+        current = path.read_bytes() if path.exists() else None
+        ours = entry is not None and current is not None and entry["sha256"] == _sha(current)
+        if ours and current is not None:
+            existing = _record_from_file(path, record.source)
+            if existing is not None:
+                same_source = existing.source == record.source
+                if not same_source:
+                    report.duplicates.append(
+                        f"{record.where}: same paper as {rel} (from {existing.source}); merged"
+                    )
+                record = merge(existing, record, replace_fields=same_source)
+        data = render_record(record, slug)
+        if current is None:
             if entry is not None:
                 report.kept_deleted.append(rel)
                 continue
-            writes.append((path, data))
+            _write_atomic(path, data)
+            written = True
             report.added.append(rel)
+        elif current == data:
+            report.unchanged.append(rel)
+        elif ours:
+            _write_atomic(path, data)
+            written = True
+            report.updated.append(rel)
         else:
-            current = path.read_bytes()
-            if current == data:
-                report.unchanged.append(rel)
-            elif entry is not None and entry["sha256"] == _sha(current):
-                writes.append((path, data))
-                report.updated.append(rel)
-            else:
-                report.kept_edited.append(rel)
-                continue
-        state[key] = {"slug": slug, "sha256": _sha(data)}
+            report.kept_edited.append(rel)
+            continue
+        new_entry = {"slug": slug, "sha256": _sha(data)}
+        arxiv = record.arxiv or find_arxiv_id(record.abstract)
+        if arxiv:
+            new_entry["arxiv"] = arxiv
+        if record.doi:
+            new_entry["doi"] = record.doi
+        state[key] = new_entry
 
-    for path, data in writes:
-        _write_atomic(path, data)
-    if writes or not state_path.exists() or report.unchanged:
-        state_json = json.dumps(
-            {"version": 1, "papers": dict(sorted(state.items()))}, indent=1, ensure_ascii=False
-        )
-        new_state = (state_json + "\n").encode("utf-8")
+    if written or not state_path.exists() or report.unchanged:
+        new_state = _state_bytes(state)
         if not state_path.exists() or state_path.read_bytes() != new_state:
             _write_atomic(state_path, new_state)
     return report

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import jinja2
 import jinja2.meta
 
-from . import bibtex, routes, urls
+from . import cite, routes, urls
 from .config import Config, builtin_themes_dir
 from .errors import ThemeError
 from .model import Area, Author, Site
@@ -392,13 +392,13 @@ class RouteRenderer:
     def _bib_entry(self, slug: str) -> str:
         paper = self.views.papers[slug]
         permalink = self.u.absolute(urls.paper(slug)) if has_site_url(self.config) else None
-        return bibtex.entry(paper, self.views.keys[slug], permalink)
+        return cite.entry(paper, self.views.keys[slug], permalink)
 
     def _paper_bib(self, route: Route) -> bytes:
-        return bibtex.bib_file([self._bib_entry(route.subject)]).encode("utf-8")
+        return cite.bib_file([self._bib_entry(route.subject)]).encode("utf-8")
 
     def _topic_bib(self, route: Route) -> bytes:
-        return bibtex.bib_file(self._bib_entry(s) for s in route.papers).encode("utf-8")
+        return cite.bib_file(self._bib_entry(s) for s in route.papers).encode("utf-8")
 
     def _papers_json(self, route: Route) -> bytes:
         return papers_json.render(self.site, self.config, self.u)

@@ -413,6 +413,7 @@ def watch_paths(config: Config) -> tuple[Path, ...]:
     ]
     if config.topics_file is not None:
         paths.append(config.topics_file)
+    paths.append(config.site_dir / "authors.yaml")  # merges and splits of people, by hand
     return tuple(dict.fromkeys(paths))
 
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import bibtex, urls
+from . import cite, urls
 from .errors import Warn
 from .links import encode_url
 from .markup import MarkdownRenderer, MathProblem, Rendered, plain_text, summary_html
@@ -258,7 +258,7 @@ def paper_view(
         newer=paper_link(newer, texts_of(newer), u) if newer else None,
         older=paper_link(older, texts_of(older), u) if older else None,
         bibtex=(
-            bibtex.entry(paper, citation_key, permalink if has_site_url else None)
+            cite.entry(paper, citation_key, permalink if has_site_url else None)
             if citation_key
             else None
         ),
@@ -304,7 +304,7 @@ def paper_views(
     if warnings is not None:
         for p in papers:
             warnings.extend(math_warnings(p, texts[p.slug], site_dir))
-    keys = bibtex.citation_keys(papers) if citations else {}
+    keys = cite.citation_keys(papers) if citations else {}
     views = {
         p.slug: paper_view(
             p,

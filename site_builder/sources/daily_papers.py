@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import ContentError, Warn
-from . import ParseResult, Record, read_text
+from . import Options, ParseResult, Record, read_text
 
 # Page chrome that the dump carries before the first paper; matched on the whole line.
 _HEADER_LINES = (
@@ -114,7 +114,14 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
                     Warn(f"no date line before this paper; dated {when.isoformat()}", name, line)
                 )
             records.append(
-                Record(title=title, abstract="\n\n".join(abstract), date=when, line=line)
+                Record(
+                    title=title,
+                    abstract="\n\n".join(abstract),
+                    date=when,
+                    line=line,
+                    where=f"{name}:{line}",
+                    source=name,
+                )
             )
         else:
             warnings.append(Warn(f"title {title[:60]!r} has no abstract; skipped", name, line))
@@ -167,3 +174,15 @@ def _is_abstract(blocks: list[tuple[int, list[str]]], index: int) -> bool:
         return False
     lines = blocks[index][1]
     return len(lines) > 1 or len(lines[0]) > _MAX_TITLE
+
+
+NAME = "daily-papers"
+
+
+def sniff(head: str) -> bool:
+    """The fallback: any text that no structured format claimed."""
+    return True
+
+
+def parse_source(path: Path, options: Options) -> ParseResult:
+    return parse(path, options.year, today=options.today)

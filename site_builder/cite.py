@@ -1,4 +1,6 @@
-"""BibTeX entries for papers, from what the content files know. Pure functions, no I/O.
+"""BibTeX output: the .bib files readers cite papers with.
+
+(Named cite.py so it does not clash with the BibTeX input format, sources/bibtex.py.)
 
 Every entry is ``@misc`` (what arXiv itself exports for preprints; the content format has no
 journal or venue field). Text fields are escaped for LaTeX so that any title survives a

@@ -1,0 +1,77 @@
+"""Each source fixture ingested into a fresh site through the CLI, then built end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from site_builder.build import build
+from site_builder.config import load_config
+
+from .conftest import run_cli
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+EXPECTED = {
+    "arxiv.atom": 2,
+    "hf_daily.json": 2,
+    "refs.bib": 2,
+    "zotero.json": 2,
+    "openreview_v2.json": 2,
+    "openreview_v1.json": 1,
+    "arxiv-snapshot.jsonl": 4,
+    "papers.csv": 2,
+    "papers.jsonl": 2,
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_ingests_and_builds(tmp_path: Path, name: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    assert run_cli("--site", str(site), "ingest", str(FIXTURES / name), "-q") == 0
+    papers = sorted((site / "content" / "papers").glob("*.md"))
+    assert len(papers) == EXPECTED[name]
+    config = load_config(site)
+    build(config)
+    pages = sorted((config.output_dir / "papers").glob("*/index.html"))
+    assert len(pages) == EXPECTED[name]
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+        assert not any("alert(1)" in (s.string or "") for s in scripts)
+        assert soup.h1 is not None and soup.h1.get_text(strip=True)
+
+
+def test_everything_at_once_dedupes(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    args = [str(FIXTURES / n) for n in sorted(EXPECTED)]
+    assert run_cli("--site", str(site), "ingest", *args, "-q") == 0
+    # 19 records with titles, two of them the arXiv preprint again (HF JSON, BibTeX)
+    assert len(list((site / "content" / "papers").glob("*.md"))) == sum(EXPECTED.values()) - 2
+    build(load_config(site))
+
+
+def test_bad_input_exits_1_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"paper": {"title": "x"}},\n', encoding="utf-8")
+    assert run_cli("--site", str(site), "ingest", str(FIXTURES / "refs.bib"), str(bad)) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:2: not valid JSON" in err
+    assert "Traceback" not in err
+    assert list(site.iterdir()) == []
+
+
+def test_format_flag_forces_the_parser(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    bib = str(FIXTURES / "refs.bib")
+    assert run_cli("--site", str(site), "ingest", "--format", "csv", bib) == 1
+    assert f"{bib}:2: row has 2 cells, the header has 1" in capsys.readouterr().err
+    assert list(site.iterdir()) == []
