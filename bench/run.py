@@ -615,10 +615,15 @@ class TextLog:
 
 
 def bench_size(
-    sites: Sites, tools: Tools, args: argparse.Namespace, log: TextLog, stop: threading.Event
-) -> SizeResult:
+    sites: Sites,
+    tools: Tools,
+    args: argparse.Namespace,
+    log: TextLog,
+    stop: threading.Event,
+    res: SizeResult,
+) -> None:
+    """Fill res as measurements finish, so an interrupted run still reports what it has."""
     coll = sites.coll
-    res = SizeResult(coll.size)
     sb_site, hugo_site = coll.site_builder, coll.hugo
     hugo_out, hugo_cache = coll.root / "hugo-public", coll.root / "hugo-cache"
     cache = args.cache_dir
@@ -689,7 +694,6 @@ def bench_size(
             )  # fmt: skip
             log.say(f"    {_serve_line(res.hugo_serve)}")
         sites.restore()
-    return res
 
 
 def _serve_line(s: ServeRun) -> str:
@@ -969,6 +973,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, _on_signal)
+    # Ctrl-C even when started in the background by a shell that ignores SIGINT there.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     results: list[SizeResult] = []
     interrupted = False
     try:
@@ -976,7 +982,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.perf_counter()
             sites = make_sites(workdir, size, args.seed, sources)
             log.say(f"N={size}: generated in {time.perf_counter() - started:.1f}s")
-            results.append(bench_size(sites, tools, args, log, stop))
+            results.append(SizeResult(size))
+            bench_size(sites, tools, args, log, stop, results[-1])
             if not args.workdir:
                 shutil.rmtree(sites.coll.root, ignore_errors=True)
     except KeyboardInterrupt:
@@ -986,6 +993,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         kill_all()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 
