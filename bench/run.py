@@ -378,6 +378,11 @@ class Tools:
         self.xdg = scratch / "xdg-cache"
         self.env["XDG_CACHE_HOME"] = str(self.xdg)
         self.env.pop("PYTHONPATH", None)  # the site-builder installed for this Python
+        # `serve` builds into a temp folder: keep it on the same file system as the sites
+        # (tmpfs when there is one), like the builds' output.
+        self.tmp = scratch / "tmp"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        self.env["TMPDIR"] = str(self.tmp)
 
     def sb_build(self, site: Path) -> list[str]:
         return [*self.sb, "--site", str(site), "build"]
