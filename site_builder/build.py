@@ -105,9 +105,12 @@ class Builder:
         assert taxonomy is not None  # no errors above, so it loaded
         clock.lap("load")
         site = topics.assign(papers, taxonomy, config.max_topics)
-        site = authors.assign_authors(
-            site, authors.load_author_rules(config.site_dir / authors.RULES_FILE)
-        )
+        rules = authors.load_author_rules(config.site_dir / authors.RULES_FILE)
+        site = authors.assign_authors(site, rules)
+        unused = tuple(authors.check_author_rules(site, rules))
+        if strict and unused:
+            raise ErrorList(w.as_error() for w in unused)
+        warnings += unused
         clock.lap("topics")
         pending: list[str] = []
         if config.related and config.related_count:

@@ -108,6 +108,8 @@ class PaperView:
     bibtex: str | None = None  # the paper's BibTeX entry, when citations are on
     bibtex_url: str | None = None  # its .bib file
     author_links: tuple[AuthorLink, ...] = ()  # each author with their page, when there are
+    venue: str | None = None  # journal, conference or workshop, where the source names one
+    categories: tuple[str, ...] = ()  # the source's subject categories (e.g. arXiv cs.LG)
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,8 @@ def paper_view(
             else None
         ),
         bibtex_url=u.path(urls.paper_bibtex(paper.slug)) if citation_key else None,
+        venue=paper.venue,
+        categories=paper.categories,
     )
 
 

@@ -75,3 +75,33 @@ def test_format_flag_forces_the_parser(tmp_path: Path, capsys: pytest.CaptureFix
     assert run_cli("--site", str(site), "ingest", "--format", "csv", bib) == 1
     assert f"{bib}:2: row has 2 cells, the header has 1" in capsys.readouterr().err
     assert list(site.iterdir()) == []
+
+
+def test_authors_get_pages_linked_from_cards_and_papers(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    args = [str(FIXTURES / n) for n in sorted(EXPECTED)]
+    assert run_cli("--site", str(site), "ingest", *args, "-q") == 0
+    config = load_config(site, {"base_url": "https://u.github.io/repo/"})
+    build(config)
+    out = config.output_dir
+    index = BeautifulSoup((out / "authors" / "index.html").read_text(), "html.parser")
+    people = {a.select_one(".topic-name").get_text(): a["href"] for a in index.select("li a")}
+    assert people and all(href.startswith("/repo/authors/") for href in people.values())
+    # Every author page lists papers, and each of them names that author on its card.
+    for name, href in people.items():
+        rel = href.removeprefix("/repo/")
+        page = BeautifulSoup((out / rel / "index.html").read_text(), "html.parser")
+        assert page.h1.get_text(strip=True) == name
+        cards = page.select("article.card")
+        assert cards, name
+        assert (out / rel / "feed.xml").is_file()
+    # Paper pages link their authors to those pages, and show the venue where known.
+    linked = set()
+    venues = []
+    for paper in (out / "papers").glob("*/index.html"):
+        soup = BeautifulSoup(paper.read_text(), "html.parser")
+        linked |= {a["href"] for a in soup.select(".authors a.author")}
+        venues += [v.get_text(" ", strip=True) for v in soup.select("p.venue")]
+    assert linked and linked <= set(people.values())
+    assert any("Conference" in v or "ICML" in v or "ICLR" in v for v in venues), venues
