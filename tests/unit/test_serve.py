@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -649,6 +650,20 @@ def _chromium() -> str | None:
 
 @pytest.mark.browser
 @pytest.mark.skipif(_chromium() is None, reason="needs Chromium")
+def _eventually(page: Any, condition: str, seconds: float = 20.0) -> bool:
+    """Poll a condition in the page, riding out reloads (a navigation destroys the context
+    an evaluate runs in). Bounded in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if page.evaluate(condition):
+                return True
+        except Exception:  # the page is reloading: ask the next one
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def test_browser_reloads_by_itself(tiny_site: Path) -> None:
     """The livereload.js client, in a real browser, reloads on edits and shows the banner."""
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -661,10 +676,14 @@ def test_browser_reloads_by_itself(tiny_site: Path) -> None:
             page.wait_for_function("window.LiveReload !== undefined", timeout=10_000)
             page.evaluate("window.notReloaded = true")
             paper.write_text(PAPER.replace("Abstract text.", "Seen without a click."))
-            page.wait_for_function(
-                "document.body.innerText.includes('Seen without a click.')", timeout=10_000
+            # The edit reloads the page; the follow-up build (related papers) reloads it once
+            # more when it is done. Settled: the new text, and no "still updating" note.
+            settled = (
+                "document.body.innerText.includes('Seen without a click.')"
+                " && !document.getElementById('site-builder-pending')"
             )
-            assert page.evaluate("window.notReloaded === undefined")
+            assert _eventually(page, settled), "the edit never showed, settled, in the page"
+            assert _eventually(page, "window.notReloaded === undefined")
             paper.write_text("---\ntitle: [A paper\n---\n")
             page.wait_for_selector("#site-builder-errors", timeout=10_000)
             assert "a.md" in page.inner_text("#site-builder-errors")
