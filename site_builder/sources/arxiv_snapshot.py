@@ -56,6 +56,19 @@ def load_line(path: Path, number: int, line: str) -> Any:
         ) from None
 
 
+def json_objects(path: Path, out: Collector) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each JSON object line, until ``--limit`` papers are kept;
+    a line holding anything else is a warning naming it."""
+    for number, line in stream_lines(path):
+        if out.options.limit is not None and out.count >= out.options.limit:
+            return
+        item = load_line(path, number, line)
+        if not isinstance(item, dict):
+            out.warn("not a JSON object; skipped", number)
+            continue
+        yield number, item
+
+
 def _name(parts: Any) -> str:
     if isinstance(parts, list) and parts and all(isinstance(p, str) for p in parts):
         last, first, suffix = ([*parts, "", "", ""])[:3]
@@ -87,13 +100,7 @@ def keep(categories: tuple[str, ...], date: dt.date | None, options: Options) ->
 
 def parse(path: Path, options: Options) -> ParseResult:
     out = Collector(path, options)
-    for number, line in stream_lines(path):
-        if options.limit is not None and out.count >= options.limit:
-            break
-        item = load_line(path, number, line)
-        if not isinstance(item, dict):
-            out.warn("not a JSON object; skipped", number)
-            continue
+    for number, item in json_objects(path, out):
         categories = tuple(str(item.get("categories") or "").split())
         date = _first_version_date(item.get("versions")) or iso_date(item.get("update_date"))
         if not keep(categories, date, options):

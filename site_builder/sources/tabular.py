@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import ContentError
 from ..links import link_kind
 from . import Collector, Options, ParseResult, links_of, read_text
-from .arxiv_snapshot import keep, load_line, stream_lines
+from .arxiv_snapshot import json_objects, keep
 from .clean import arxiv_id, doi, iso_date, one_line, paragraphs, split_list
 
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -163,12 +163,6 @@ def parse_csv(path: Path, options: Options) -> ParseResult:
 
 def parse_jsonl(path: Path, options: Options) -> ParseResult:
     out = Collector(path, options)
-    for number, line in stream_lines(path):
-        if options.limit is not None and out.count >= options.limit:
-            break
-        item = load_line(path, number, line)
-        if not isinstance(item, dict):
-            out.warn("not a JSON object; skipped", number)
-            continue
+    for number, item in json_objects(path, out):
         _add(out, number, "", _lookup(item, options), options)
     return out.result()
