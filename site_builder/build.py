@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from . import cite
-from .cache import BuildCache, BuildState, code_hash
-from .config import Config, builtin_themes_dir
-from .enrich import authors, related, topics
+from .cache import CACHE_DIR, BuildCache, BuildState, Head, code_hash
+from .config import CONFIG_NAME, Config, builtin_themes_dir
+from .enrich import authors, topics
 from .errors import Diagnostic, ErrorList, SiteError, Warn
 from .load import load_paper
 from .model import Paper, Site
@@ -31,12 +32,25 @@ from .plan import PlanInputs, plan
 from .render import RouteRenderer, TemplateHashes, make_environment, make_loader
 from .routes import PAPER, PAPER_BIB, Route
 from .search_index import SearchRecord
+from .taxonomy import default_taxonomy_path
 from .urls import Urls
 from .validate import validate_sources
 from .views import CardView, ViewStore
-from .write import Assets, Staging, collect_assets, output_build_id
+from .write import (
+    PATCH_LIMIT,
+    Assets,
+    Patch,
+    Staging,
+    collect_assets,
+    output_build_id,
+    replace_folder,
+)
 
 PARALLEL_FROM = 400  # routes to render before worker processes pay for themselves
+# A file modified this recently may be modified again within the same timestamp tick, with
+# the same size: its stat proves nothing yet, so it is read and hashed again next time (git's
+# "racy clean" problem).
+RACY_NS = 2_000_000_000
 # Paper fields that never reach a page (where the file is, which lines hold what).
 _NOT_SHOWN = {"path", "title_line", "abstract_line", "topics_from_file"}
 
@@ -56,6 +70,55 @@ class BuildReport:
 
 
 Progress = Callable[[int, int], None]  # (done, total) while rendering
+Cancel = Callable[[], None]  # raises to stop a build early (serve: a newer change is waiting)
+
+
+def input_paths(config: Config) -> tuple[Path, ...]:
+    """Every file or folder a build reads: a change to any of them can change the site."""
+    paths = [
+        config.config_file or config.site_dir / CONFIG_NAME,
+        config.content_dir,
+        config.templates_dir,
+        config.static_dir,
+        config.theme_dir,
+        builtin_themes_dir() / "default",  # templates and assets fall back to it
+    ]
+    if config.topics_file is not None:
+        paths.append(config.topics_file)
+    paths.append(config.site_dir / authors.RULES_FILE)  # merges and splits of people, by hand
+    return tuple(dict.fromkeys(paths))
+
+
+def input_stamp(config: Config, code: str) -> str:
+    """A hash of the config, site-builder's code and (path, mtime, size, inode) of every input
+    file, or '' when a file is too new for its stat to be trusted. Equal stamps mean equal
+    inputs, so a no-op build can stop here without reading any file."""
+    now = time.time_ns()
+    seen: list[tuple[str, int, int, int]] = []
+    package = Path(__file__).resolve().parent  # the packaged taxonomy, theme and data
+    for root in (*input_paths(config), package):
+        for path in _files_under(root):
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if now - st.st_mtime_ns < RACY_NS:
+                return ""
+            seen.append((path, st.st_mtime_ns, st.st_size, st.st_ino))
+    return _digest(repr(config), code, seen)
+
+
+def _files_under(root: Path) -> Iterator[str]:
+    if not root.is_dir():
+        yield str(root)  # a file, or a missing one (which may appear)
+        return
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs.sort()
+        if Path(folder).name in (CACHE_DIR, "__pycache__"):
+            dirs[:] = []
+            continue
+        for name in sorted(files):
+            yield os.path.join(folder, name)
 
 
 def build(
@@ -72,13 +135,31 @@ def build(
     )
 
 
+@dataclass(frozen=True)
+class _Last:
+    """The last complete build's parts, kept in memory (serve) for Builder.preview."""
+
+    config: Config
+    site: Site
+    taxonomy: Any
+    keys: Mapping[str, str]
+    env: Any
+    paper_routes: Mapping[str, Route]
+    routes: tuple[Route, ...]
+
+
 class Builder:
     """Builds one site again and again, keeping the last build's state in memory (serve) and
     in the build cache on disk (the next ``site-builder build``)."""
 
     def __init__(self, site_dir: Path, *, use_cache: bool = True):
         self.cache = BuildCache(site_dir, enabled=use_cache)
+        self.code = code_hash()
         self.state: BuildState | None = None
+        self.last: _Last | None = None
+        # In memory only (serve): paper -> fingerprint, and what related papers were made of.
+        self._fingerprints: dict[tuple[Paper, tuple[str, ...]], str] = {}
+        self._related_memo: Any = None
 
     def build(
         self,
@@ -88,11 +169,32 @@ class Builder:
         jobs: int | None = None,
         progress: Progress | None = None,
         defer_global: bool = False,
+        cancel: Cancel | None = None,
     ) -> BuildReport:
         """One build. ``defer_global`` (serve): reuse the last related-papers result when the
-        texts changed, and say so in ``pending``; a follow-up build without it converges."""
+        texts changed, and say so in ``pending``; a follow-up build without it converges.
+        ``cancel`` is called between steps and routes; what it raises stops the build, with
+        output/ and the kept state as they were."""
         started = time.perf_counter()
         clock = _Clock()
+        check = cancel or (lambda: None)
+        out = config.output_dir
+        # No-op: every input file has the stat it had when the last complete build read it.
+        stamp = input_stamp(config, self.code)
+        head = self.state.head if self.state is not None else self.cache.head()
+        if (
+            stamp
+            and head is not None
+            and head.stamp == stamp
+            and head.output_dir == str(out)
+            and output_build_id(out) == head.output_id
+            and not (strict and head.warnings)
+        ):
+            clock.lap("stamp")
+            return BuildReport(head.papers, head.topics, head.pages, 0,
+                               time.perf_counter() - started, head.warnings, out,
+                               timings=dict(clock.laps))  # fmt: skip
+        clock.lap("stamp")
         previous = self.state if self.state is not None else self.cache.load()
         state = BuildState()
 
@@ -104,17 +206,17 @@ class Builder:
         warnings: tuple[Diagnostic, ...] = found.warnings
         assert taxonomy is not None  # no errors above, so it loaded
         clock.lap("load")
-        site = topics.assign(papers, taxonomy, config.max_topics)
-        rules = authors.load_author_rules(config.site_dir / authors.RULES_FILE)
-        site = authors.assign_authors(site, rules)
-        unused = tuple(authors.check_author_rules(site, rules))
+        check()
+        site = _assign_topics(papers, taxonomy, config, previous, state)
+        site, unused = _assign_authors(site, config, previous, state)
         if strict and unused:
             raise ErrorList(w.as_error() for w in unused)
         warnings += unused
         clock.lap("topics")
+        check()
         pending: list[str] = []
         if config.related and config.related_count:
-            mapping, fresh = _related(site, config, previous, defer_global)
+            mapping, fresh = self._related(site, config, previous, defer_global, cancel)
             site = replace(site, related=mapping)
             if fresh:
                 state.related = (_related_key(site, config), dict(mapping))
@@ -122,12 +224,21 @@ class Builder:
                 pending.append("related papers")
                 state.related = previous.related
         clock.lap("related")
+        check()
 
         assets = collect_assets(
             [config.theme_dir, builtin_themes_dir() / "default"], config.static_dir
         )
         asset_hashes = _asset_hashes(assets)
-        fingerprints = {p.slug: _fingerprint(p, site) for p in site.papers}
+        memo = self._fingerprints
+        fingerprints = {}
+        for p in site.papers:
+            by = site.paper_authors.get(p.slug, ())
+            fp = memo.get((p, by)) or _fingerprint(p, site)
+            fingerprints[p.slug] = fp
+        if not self.cache.enabled:  # serve: the next rebuild reuses them
+            self._fingerprints = {(p, site.paper_authors.get(p.slug, ())): fingerprints[p.slug]
+                                  for p in site.papers}  # fmt: skip
         keys = cite.citation_keys(site.papers) if config.citations else {}
         loader = make_loader(config)
         env = make_environment(config, assets.urls)
@@ -138,15 +249,15 @@ class Builder:
             template_hash=TemplateHashes(loader, env),
             # Where the output goes changes no byte of it.
             global_hash=_digest(
-                repr(replace(config, output_dir=Path())), sorted(assets.urls.items()), code_hash()
+                repr(replace(config, output_dir=Path())), sorted(assets.urls.items()), self.code
             ),
             asset_outputs=tuple(f.out for f in assets.files),
             user_static=frozenset(f.out for f in assets.files if not f.out.startswith("static/")),
         )
         routes = plan(site, inputs)
         clock.lap("plan")
+        check()
 
-        out = config.output_dir
         reuse = (
             bool(previous.output_id)
             and previous.output_dir == str(out)
@@ -171,10 +282,11 @@ class Builder:
             author_pages=bool(site.authors),
         )
         renderer = RouteRenderer(config, site, views, env, lambda: routes)
-        state.files = state.files  # filled by the parser above
         state.routes = {r.output: r.deps for r in routes}
         state.assets = asset_hashes
         state.output_dir = str(out)
+        last = _Last(config, site, taxonomy, keys, env,
+                     {r.subject: r for r in routes if r.kind == PAPER}, routes)  # fmt: skip
 
         if (
             reuse
@@ -191,14 +303,20 @@ class Builder:
                 raise ErrorList(w.as_error() for ws in problems.values() for w in ws)
             state.output_id, state.problems = previous.output_id, problems
             state.search, state.records = previous.search, previous.records
-            self._keep(state)
+            state.head = _head(stamp, state, site, routes, warnings)
+            self._keep(state, last)
             clock.lap("write")
             return self._report(site, routes, 0, 0, started, warnings, out, (), clock)
 
         # The id names the output's content (every route and asset hash), so two builds of
         # the same sources write the same marker file, cold or incremental.
         build_id = _digest(sorted(state.routes.items()), sorted(asset_hashes.items()))
-        staging = Staging(out, reuse=reuse, build_id=build_id)
+        patching = reuse and len(todo) + len(assets_todo) <= PATCH_LIMIT
+        staging: Staging | Patch = (
+            Patch(out, build_id=build_id)
+            if patching
+            else Staging(out, reuse=reuse, build_id=build_id)
+        )
         try:
             for static in assets_todo:
                 if static.data is not None:
@@ -206,15 +324,13 @@ class Builder:
                 else:
                     staging.copy(static.source, static.out)
             clock.lap("assets")
-            _render_all(renderer, views, todo, staging, jobs, progress)
+            _render_all(renderer, views, todo, staging, jobs, progress, cancel)
             clock.lap("render")
             problems = _problems(site, fingerprints, views, previous)
             found = tuple(w for ws in problems.values() for w in ws)
             warnings += found
             if strict and found:
                 raise ErrorList(w.as_error() for w in found)
-            if reuse:
-                staging.remove(gone)
             records = _search_records(site, fingerprints, views, previous, state)
             finalize = search.finalizer(config, records)
             carried = staging.path / search.BUNDLE_DIR
@@ -223,21 +339,116 @@ class Builder:
                 finalize = None
                 pending.append("search index")
                 state.search = "stale"
+            elif isinstance(staging, Patch):
+                finalize = _beside(finalize) if finalize is not None else None
             elif reuse:  # the search step makes or reuses a whole bundle of its own
                 shutil.rmtree(carried, ignore_errors=True)
-            staging.finish(finalize, background=reuse)
+            check()
+            if isinstance(staging, Patch):
+                staging.commit(gone, finalize)
+            else:
+                if reuse:
+                    staging.remove(gone)
+                staging.finish(finalize, background=reuse)
             clock.lap("write")
         except BaseException:
             staging.abort()
             raise
         state.output_id, state.problems = build_id, problems
-        self._keep(state)
+        if not pending:
+            state.head = _head(stamp, state, site, routes, warnings)
+        self._keep(state, last)
         files = staging.files + len(gone)
         return self._report(site, routes, files, len(todo), started, warnings, out,
                             tuple(pending), clock)  # fmt: skip
 
-    def _keep(self, state: BuildState) -> None:
+    def preview(self, config: Config, changed: Sequence[Path]) -> BuildReport | None:
+        """serve's first answer to a save: when only paper files changed, and each keeps its
+        slug, date and authors, render just those papers' pages into output/ (the listings,
+        related papers and search index of the last build stand) and return at once. None
+        when that does not apply; a full build is then due. Either way a normal build must
+        follow: the pages written here are marked stale, so it renders them again."""
+        started = time.perf_counter()
+        last, state = self.last, self.state
+        out = config.output_dir
+        if last is None or state is None or last.config != config or not changed:
+            return None
+        if output_build_id(out) != state.output_id:
+            return None
+        by_slug = {p.slug: p for p in last.site.papers}
+        updated: dict[str, Paper] = {}
+        for path in changed:
+            seen = state.files.get(_label(path, config.site_dir))
+            old = seen[1] if seen is not None else None
+            if old is None or old.slug not in by_slug or not path.is_file():
+                return None
+            try:
+                paper, _found = load_paper(path, _label(path, config.site_dir))
+            except SiteError:
+                return None  # the full build reports it
+            if (paper.slug, paper.date, paper.authors) != (old.slug, old.date, old.authors):
+                return None  # the paper moves in listings or between authors: plan again
+            updated[paper.slug] = paper
+        if not updated:
+            return None
+        assigned = topics.assign(tuple(updated.values()), last.taxonomy, config.max_topics)
+        updated = {p.slug: p for p in assigned.papers}
+        site = replace(last.site, papers=tuple(updated.get(p.slug, p) for p in last.site.papers))
+        views = ViewStore(site, Urls(config.base_path, config.base_url), math=config.math,
+                          site_dir=config.site_dir, citation_keys=last.keys,
+                          author_pages=bool(site.authors))  # fmt: skip
+        renderer = RouteRenderer(config, site, views, last.env, lambda: last.routes)
+        patch = Patch(out, build_id=state.output_id)
+        for slug in updated:
+            route = last.paper_routes[slug]
+            patch.write(route.output, renderer.render(route))
+        patch.commit()
+        for slug in updated:  # these files now differ from what their deps say
+            state.routes.pop(last.paper_routes[slug].output, None)
+        state.head = None
+        pending = ["pages listing it", "search index"]
+        if config.related and config.related_count:
+            pending.insert(1, "related papers")
+        return BuildReport(
+            papers=len(site.papers),
+            topics=len(site.topics),
+            pages=len(last.routes),
+            files=len(updated),
+            seconds=time.perf_counter() - started,
+            warnings=(),
+            output_dir=out,
+            rendered=len(updated),
+            pending=tuple(pending),
+        )
+
+    def _related(
+        self,
+        site: Site,
+        config: Config,
+        previous: BuildState,
+        defer: bool,
+        cancel: Cancel | None,
+    ) -> tuple[Mapping[str, tuple[str, ...]], bool]:
+        """Related papers, reused when the texts are the same as last time. With ``defer`` and
+        changed texts, the last result (minus papers that are gone) stands in for now."""
+        key = _related_key(site, config)
+        if previous.related is not None and previous.related[0] == key:
+            return previous.related[1], True
+        if defer and previous.related is not None:
+            known = {p.slug for p in site.papers}
+            stale = {
+                slug: tuple(s for s in others if s in known)
+                for slug, others in previous.related[1].items()
+                if slug in known
+            }
+            return stale, False
+        from .enrich import related  # numpy and scipy: only for a build that needs them
+
+        return related.related_papers(site.papers, config.related_count), True
+
+    def _keep(self, state: BuildState, last: _Last) -> None:
         self.state = state
+        self.last = last if not self.cache.enabled else None  # only serve previews
         self.cache.save(state)
 
     @staticmethod
@@ -283,15 +494,35 @@ def _digest(*parts: object) -> str:
 
 def _cached_parse(previous: BuildState, state: BuildState):
     """A parse function for load_papers that reuses the last build's Paper for a file whose
-    bytes are unchanged (and replays its warnings), and records every file for the next."""
+    bytes are unchanged (and replays its warnings), and records every file for the next.
+    A file whose (mtime, size, inode) is what it was is not even read: its stat stands for
+    its bytes, unless it was modified too close to the last read to tell (RACY_NS)."""
+    now = time.time_ns()
 
     def parse(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
+        seen = previous.files.get(label)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return load_paper(path, label)  # it reports the error
+        stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+        trusted = now - st.st_mtime_ns >= RACY_NS
+        if (
+            seen is not None
+            and seen[1] is not None
+            and seen[1].path == path
+            and previous.stats.get(label) == stat
+        ):
+            state.files[label] = seen
+            state.stats[label] = stat
+            return seen[1], seen[2]
         try:
             data = path.read_bytes()
         except OSError:
-            return load_paper(path, label)  # it reports the error
+            return load_paper(path, label)
         sha = hashlib.sha256(data).hexdigest()
-        seen = previous.files.get(label)
+        if trusted:
+            state.stats[label] = stat
         if seen is not None and seen[0] == sha and seen[1] is not None and seen[1].path == path:
             state.files[label] = seen
             return seen[1], seen[2]
@@ -302,6 +533,96 @@ def _cached_parse(previous: BuildState, state: BuildState):
     return parse
 
 
+def _label(path: Path, site_dir: Path) -> str:
+    """A content file's name in messages and in the cache, as load.py gives it."""
+    try:
+        return str(path.relative_to(site_dir))
+    except ValueError:
+        return str(path)
+
+
+def _head(
+    stamp: str, state: BuildState, site: Site, routes: Sequence[Route], warnings: tuple
+) -> Head | None:
+    if not stamp:
+        return None
+    return Head(stamp, state.output_id, state.output_dir, len(site.papers), len(site.topics),
+                len(routes), tuple(warnings))  # fmt: skip
+
+
+def _beside(finalize: Callable[[Path], None]) -> Callable[[Path], None]:
+    """The search step for a patched output/: the new bundle is made in a folder of its own
+    (reusing the old one's files where the records allow), then renamed into place."""
+
+    def run(site_dir: Path) -> None:
+        work = Path(tempfile.mkdtemp(prefix=".search-", dir=site_dir))
+        try:
+            finalize(work)
+            made = work / search.BUNDLE_DIR
+            if made.is_dir():
+                replace_folder(made, site_dir / search.BUNDLE_DIR)
+            else:
+                shutil.rmtree(site_dir / search.BUNDLE_DIR, ignore_errors=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return run
+
+
+def _taxonomy_key(config: Config) -> str:
+    path = config.topics_file or default_taxonomy_path()
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        data = b""
+    return _digest(data, config.max_topics)
+
+
+def _assign_topics(
+    papers: tuple[Paper, ...], taxonomy: Any, config: Config, previous: BuildState,
+    state: BuildState,
+) -> Site:
+    """topics.assign, with the taxonomy's answer for a paper whose topic signals (title,
+    abstract, keywords, categories) are unchanged taken from the last build: such a paper is
+    handed to assign as if its file named those topics, then marked as not from the file."""
+    key = _taxonomy_key(config)
+    memo = previous.topic_memo if previous.topic_key == key else {}
+    given: list[Paper] = []
+    hits: list[bool] = []
+    for p in papers:
+        got = None if p.topics_from_file else memo.get(_topic_signals(p))
+        hits.append(got is not None)
+        given.append(p if got is None else replace(p, topics=got, topics_from_file=True))
+    site = topics.assign(tuple(given), taxonomy, config.max_topics)
+    done = tuple(
+        replace(p, topics_from_file=False) if hit else p
+        for p, hit in zip(site.papers, hits, strict=True)
+    )
+    state.topic_key = key
+    state.topic_memo = {_topic_signals(p): p.topics for p in done if not p.topics_from_file}
+    return replace(site, papers=done)
+
+
+def _topic_signals(p: Paper) -> tuple[Any, ...]:
+    return (p.title, p.abstract, p.keywords, p.categories)
+
+
+def _assign_authors(
+    site: Site, config: Config, previous: BuildState, state: BuildState
+) -> tuple[Site, tuple[Warn, ...]]:
+    """enrich/authors, reused whole when no byline and no rule changed."""
+    rules = authors.load_author_rules(config.site_dir / authors.RULES_FILE)
+    key = _digest([(p.slug, p.authors) for p in site.papers], repr(rules))
+    if previous.authors is not None and previous.authors[0] == key:
+        _key, people, by_paper, unused = previous.authors
+        state.authors = previous.authors
+        return replace(site, authors=people, paper_authors=by_paper), unused
+    site = authors.assign_authors(site, rules)
+    unused = tuple(authors.check_author_rules(site, rules))
+    state.authors = (key, site.authors, dict(site.paper_authors), unused)
+    return site, unused
+
+
 def _fingerprint(paper: Paper, site: Site) -> str:
     """A hash of everything a page or card can show of a paper."""
     shown = tuple(getattr(paper, f.name) for f in fields(paper) if f.name not in _NOT_SHOWN)
@@ -310,29 +631,10 @@ def _fingerprint(paper: Paper, site: Site) -> str:
 
 def _related_key(site: Site, config: Config) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{config.related_count}|{related.__name__}".encode())
+    digest.update(f"{config.related_count}|site_builder.enrich.related".encode())
     for p in site.papers:
         digest.update(repr((p.slug, p.title, p.abstract, p.authors, p.topics)).encode() + b"\0")
     return digest.hexdigest()
-
-
-def _related(
-    site: Site, config: Config, previous: BuildState, defer: bool
-) -> tuple[Mapping[str, tuple[str, ...]], bool]:
-    """Related papers, reused when the texts are the same as last time. With ``defer`` and
-    changed texts, the last result (minus papers that are gone) stands in for now."""
-    key = _related_key(site, config)
-    if previous.related is not None and previous.related[0] == key:
-        return previous.related[1], True
-    if defer and previous.related is not None:
-        known = {p.slug for p in site.papers}
-        stale = {
-            slug: tuple(s for s in others if s in known)
-            for slug, others in previous.related[1].items()
-            if slug in known
-        }
-        return stale, False
-    return related.related_papers(site.papers, config.related_count), True
 
 
 def _search_records(
@@ -392,6 +694,7 @@ def _render_all(
     staging: Staging,
     jobs: int | None,
     progress: Progress | None,
+    cancel: Cancel | None = None,
 ) -> None:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
@@ -400,6 +703,8 @@ def _render_all(
     rest = [r for r in todo if r.kind not in (PAPER, PAPER_BIB)]
     if workers <= 1 or len(todo) < PARALLEL_FROM or not can_fork:
         for i, route in enumerate(first + rest, 1):
+            if cancel is not None:
+                cancel()
             staging.write(route.output, renderer.render(route))
             if progress and i % 200 == 0:
                 progress(i, len(todo))
@@ -419,6 +724,8 @@ def _render_all(
             views.titles.update(titles)
             staging.files += count
             done += count
+            if cancel is not None:
+                cancel()
             if progress:
                 progress(done, len(todo))
 

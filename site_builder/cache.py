@@ -23,7 +23,7 @@ from typing import Any
 from . import __version__
 
 CACHE_DIR = ".site-builder-cache"
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 
 _ALLOWED = {
     "builtins": {"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "float",
@@ -68,9 +68,31 @@ class BuildState:
     # paper fingerprint -> math warnings of its texts (so an unchanged paper keeps its warnings)
     problems: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # (inputs hash, result)
-    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # memo key -> topics
     search: str = ""  # "stale" when output/'s search index lags behind (serve, deferred)
     records: dict[str, Any] = field(default_factory=dict)  # paper fingerprint -> SearchRecord
+    # content file label -> (mtime_ns, size, inode) when the file was read: a file whose
+    # stat is the same is not read again (its hash and Paper stand); see build._cached_parse.
+    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    # (title, abstract, keywords, categories) -> topics the taxonomy gave, valid for topic_key
+    topic_key: str = ""
+    topic_memo: dict[tuple[Any, ...], tuple[str, ...]] = field(default_factory=dict)
+    # (bylines-and-rules hash, authors, paper slug -> author slugs, unused-rule warnings)
+    authors: tuple[str, tuple[Any, ...], dict[str, tuple[str, ...]], tuple[Any, ...]] | None = None
+    head: Head | None = None  # what a no-op build needs; also stored apart (BuildCache.head)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The small part of a BuildState that decides a no-op build without reading the rest:
+    a stamp of every input file's stat (build.input_stamp), and what the report says."""
+
+    stamp: str
+    output_id: str
+    output_dir: str
+    papers: int
+    topics: int
+    pages: int
+    warnings: tuple[Any, ...] = ()
 
 
 class BuildCache:
@@ -81,16 +103,19 @@ class BuildCache:
         self.enabled = enabled
         self.folder = self.root / f"v{FORMAT}-{code_hash()[:16]}"
         self.file = self.folder / "state.pickle"
+        self.head_file = self.folder / "head.pickle"
+
+    def head(self) -> Head | None:
+        """The last build's Head, read on its own (a few hundred bytes, not the whole state)."""
+        if not self.enabled:
+            return None
+        head = _read(self.head_file)
+        return head if isinstance(head, Head) else None
 
     def load(self) -> BuildState:
         if not self.enabled:
             return BuildState()
-        try:
-            data = self.file.read_bytes()
-            state = _SafeUnpickler(io.BytesIO(data)).load()
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError, IndexError):  # fmt: skip
-            return BuildState()  # missing, old or damaged: build as if cold
+        state = _read(self.file)
         return state if isinstance(state, BuildState) else BuildState()
 
     def save(self, state: BuildState) -> None:
@@ -103,10 +128,12 @@ class BuildCache:
             gitignore = self.root / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("# site-builder's build cache: safe to delete\n*\n")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-")
-            with os.fdopen(fd, "wb") as out:
-                pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
+            # The head goes first and names what the state holds: a head without its state
+            # (killed in between) only makes the next build a full one.
+            self.head_file.unlink(missing_ok=True)
+            _write(self.folder, self.file, state)
+            if state.head is not None:
+                _write(self.folder, self.head_file, state.head)
             for other in self.root.iterdir():
                 if other.is_dir() and other != self.folder:
                     shutil.rmtree(other, ignore_errors=True)
@@ -115,3 +142,19 @@ class BuildCache:
 
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _read(file: Path) -> object:
+    try:
+        data = file.read_bytes()
+        return _SafeUnpickler(io.BytesIO(data)).load()
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            TypeError, ValueError, IndexError):  # fmt: skip
+        return None  # missing, old or damaged: build as if cold
+
+
+def _write(folder: Path, file: Path, value: object) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".state-")
+    with os.fdopen(fd, "wb") as out:
+        pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, file)

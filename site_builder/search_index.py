@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:  # views imports SearchRecord from here: the runtime import runs one way
     from .views import PaperView
 
@@ -195,12 +193,16 @@ def _build(records: Iterable[SearchRecord], bundle: Path, digest: str | None) ->
 
 
 def _gaps(docs: array) -> list[int]:
+    import numpy as np  # here: a no-op build imports nothing it does not use
+
     ids = np.frombuffer(docs, dtype=np.int32).astype(np.int64)
     return np.diff(ids, prepend=0).tolist()
 
 
 def _encoded(pairs: array) -> list[int]:
     """[doc, fields, ...] as [gap * 8 + fields, ...] (numpy: a common word has 100k docs)."""
+    import numpy as np
+
     flat = np.frombuffer(pairs, dtype=np.int32).astype(np.int64).reshape(-1, 2)
     return (np.diff(flat[:, 0], prepend=0) * 8 + flat[:, 1]).tolist()
 
