@@ -81,9 +81,9 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
-from .build import Builder
+from .build import Builder, input_paths
 from .cache import CACHE_DIR
-from .config import CONFIG_NAME, Config, builtin_themes_dir, load_config
+from .config import CONFIG_NAME, Config, load_config
 from .errors import ErrorList, SiteError, Warn
 
 DEBOUNCE = 0.03  # a burst of changes ends when nothing new came for this long (seconds)...
@@ -164,9 +164,14 @@ def error_banner(errors: Sequence[str], *, has_build: bool) -> bytes:
     ).encode()
 
 
+def _and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), *items[-1:]]))
+
+
 def pending_banner(pending: Sequence[str]) -> bytes:
     """The note shown on every page while a follow-up build is still updating parts of it."""
-    what = html.escape(" and ".join(pending))
+    what = html.escape(_and(pending))
     return (
         '<div id="site-builder-pending" role="status" style="position:fixed;bottom:0;right:0;'
         "z-index:2147483647;margin:0;padding:6px 12px;background:#fffbe6;color:#5c4400;"
@@ -387,6 +392,9 @@ class Plan:
     # may reuse the last result and be named in the report's ``pending``.
     run: Callable[[bool, Progress | None], Report]
     exclude: tuple[Path, ...] = ()  # never watched, even inside a watched folder
+    # The quick answer to a save: the changed pages only, when that is possible (else None).
+    # Its report names in ``pending`` what a follow-up build (run with defer=False) finishes.
+    preview: Callable[[Sequence[Path]], Report | None] | None = None
 
 
 class SiteSource(Protocol):
@@ -403,18 +411,7 @@ class SiteSource(Protocol):
 
 def watch_paths(config: Config) -> tuple[Path, ...]:
     """Every input of a build, and nothing it writes."""
-    paths = [
-        config.config_file or config.site_dir / CONFIG_NAME,  # watched even before it exists
-        config.content_dir,
-        config.templates_dir,
-        config.static_dir,
-        config.theme_dir,
-        builtin_themes_dir() / "default",  # templates and assets fall back to it
-    ]
-    if config.topics_file is not None:
-        paths.append(config.topics_file)
-    paths.append(config.site_dir / "authors.yaml")  # merges and splits of people, by hand
-    return tuple(dict.fromkeys(paths))
+    return input_paths(config)
 
 
 class SiteBuild:
@@ -448,10 +445,18 @@ class SiteBuild:
         )
 
         def run(defer: bool, progress: Progress | None) -> Report:
-            return self.builder.build(preview, defer_global=defer, progress=progress)
+            # A follow-up build gets ``progress``, which raises once a newer change waits:
+            # the build checks it between steps and routes, and stops there.
+            cancel = (lambda: progress(0, 0)) if progress is not None else None
+            return self.builder.build(
+                preview, defer_global=defer, progress=progress, cancel=cancel
+            )
+
+        def quick(changed: Sequence[Path]) -> Report | None:
+            return self.builder.preview(preview, changed)
 
         exclude = (production.output_dir, self.site_dir / CACHE_DIR, output_dir)
-        return Plan(preview.base_path, watch_paths(preview), run, exclude)
+        return Plan(preview.base_path, watch_paths(preview), run, exclude, quick)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -768,7 +773,14 @@ class DevServer:
                 self._targets = targets
                 self._rewatch.set()
 
-    def _rebuild(self, reason: str | None, *, defer: bool, follow_up: bool = False) -> Status:
+    def _rebuild(
+        self,
+        reason: str | None,
+        *,
+        defer: bool,
+        follow_up: bool = False,
+        changed: Sequence[Path] = (),
+    ) -> Status:
         """Plan and run one build, print the outcome, and return the status to publish.
         ``follow_up``: the background build that finishes what the last one deferred; it is
         cancelled (raising _SupersededError) as soon as a new change is waiting."""
@@ -793,7 +805,10 @@ class DevServer:
             self._base_path = plan.base_path
             if follow_up:
                 self._check_superseded()
-            report = plan.run(defer, progress)
+            if changed and plan.preview is not None:
+                report = plan.preview(changed)
+            if report is None:
+                report = plan.run(defer, progress)
         except _SupersededError:
             raise
         except SiteError as exc:
@@ -808,12 +823,12 @@ class DevServer:
         if self._stopping.is_set():
             pass  # stopping mid-build: the temp folder is going away, the outcome is moot
         elif report is not None and follow_up:
-            done = " and ".join(self._last.pending if self._last else ()) or "the site"
+            done = _and(self._last.pending if self._last else ()) or "the site"
             self._say(f"Updated {done} in {seconds:.2f}s")
             self._print_warnings(report.warnings)
         elif report is not None:
             verb = "Built" if self._generation == 1 else "Rebuilt"
-            later = f"; updating {' and '.join(pending)} in the background" if pending else ""
+            later = f"; updating {_and(pending)} in the background" if pending else ""
             self._say(f"{verb} {report.pages} pages in {seconds:.2f}s{because}{later}")
             self._print_warnings(report.warnings)
         else:
@@ -868,7 +883,7 @@ class DevServer:
                 except queue.Empty:
                     break
             reason = describe_changes(sorted(changed), self._display_root)
-            self._publish(self._rebuild(reason, defer=True))
+            self._publish(self._rebuild(reason, defer=True, changed=tuple(changed)))
 
     def _follow_up(self) -> None:
         try:

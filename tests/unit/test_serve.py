@@ -776,13 +776,20 @@ def test_follow_up_output_is_byte_identical_to_a_cold_build(tmp_path: Path) -> N
             "---\ntitle: Paper a\ndate: 2026-03-11\n---\nTables and language models.\n"
         )
         wait_for(lambda: "Tables and language" in fetch(server.url + "papers/a/").text, "edit")
+        # The edited page first (only it is rendered), the rest in the background.
         wait_for(
             lambda: any(
-                line.endswith("updating related papers in the background") for line in said
+                "(content/papers/a.md changed); updating " in line
+                and "related papers" in line
+                and line.endswith(" in the background")
+                for line in said
             ),
-            "the deferred rebuild",
+            "the quick rebuild",
         )
-        wait_for(lambda: said[-1].startswith("Updated related papers in "), "the follow-up")
+        quick = next(line for line in said if "(content/papers/a.md changed)" in line)
+        assert quick.startswith("Rebuilt ")
+        wait_for(lambda: said[-1].startswith("Updated ") and "related papers" in said[-1],
+                 "the follow-up")  # fmt: skip
         origin = server.url.removesuffix("/repo/")
         cold_dir = tmp_path / "cold"
         config = load_config(site, {"base_url": origin + "/repo/", "output_dir": str(cold_dir)})
