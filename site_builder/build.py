@@ -15,10 +15,11 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import cite
 from .cache import CACHE_DIR, BuildCache, BuildState, Head, code_hash
@@ -70,6 +71,7 @@ class BuildReport:
 
 
 Progress = Callable[[int, int], None]  # (done, total) while rendering
+_T = TypeVar("_T")
 Cancel = Callable[[], None]  # raises to stop a build early (serve: a newer change is waiting)
 
 
@@ -199,7 +201,7 @@ class Builder:
         state = BuildState()
 
         # Config, every content file and the taxonomy, all checked before any stops the build.
-        papers, taxonomy, found = validate_sources(config, _cached_parse(previous, state))
+        papers, taxonomy, found = validate_sources(config, _cached_parse(previous, state, cancel))
         if strict:
             found = found.strict()
         found.raise_errors()
@@ -253,6 +255,7 @@ class Builder:
             ),
             asset_outputs=tuple(f.out for f in assets.files),
             user_static=frozenset(f.out for f in assets.files if not f.out.startswith("static/")),
+            cancel=cancel,
         )
         routes = plan(site, inputs)
         clock.lap("plan")
@@ -317,6 +320,7 @@ class Builder:
             if patching
             else Staging(out, reuse=reuse, build_id=build_id)
         )
+        work: Path | None = None  # a search bundle made beside a patched output/
         try:
             for static in assets_todo:
                 if static.data is not None:
@@ -339,9 +343,18 @@ class Builder:
                 finalize = None
                 pending.append("search index")
                 state.search = "stale"
-            elif isinstance(staging, Patch):
-                finalize = _beside(finalize) if finalize is not None else None
-            elif reuse:  # the search step makes or reuses a whole bundle of its own
+            elif isinstance(staging, Patch) and finalize is not None:
+                # Made beside output/ first (in a child a newer save can kill), then renamed
+                # into place with the pages: output/ changes only once everything is ready.
+                work = Path(tempfile.mkdtemp(prefix=".search-", dir=out))
+                step = finalize
+                killable(lambda: step(work), cancel)
+                finalize = _install_search(work)
+            elif finalize is not None and cancel is not None:
+                step = finalize
+                finalize = lambda folder: killable(lambda: step(folder), cancel)  # noqa: E731
+            if reuse and not isinstance(staging, Patch):
+                # The search step makes or reuses a whole bundle of its own.
                 shutil.rmtree(carried, ignore_errors=True)
             check()
             if isinstance(staging, Patch):
@@ -353,6 +366,8 @@ class Builder:
             clock.lap("write")
         except BaseException:
             staging.abort()
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
             raise
         state.output_id, state.problems = build_id, problems
         if not pending:
@@ -442,9 +457,19 @@ class Builder:
                 if slug in known
             }
             return stale, False
-        from .enrich import related  # numpy and scipy: only for a build that needs them
+        # numpy, scipy and scikit-learn: imported only by a build that needs them
+        from .enrich import related, related_incremental
 
-        return related.related_papers(site.papers, config.related_count), True
+        if self.cache.enabled:  # build: one run per process, nothing to keep
+            return related.related_papers(site.papers, config.related_count), True
+        # serve: keep what the rows were, so the next edit rescores only what can change;
+        # in a child process that a newer save kills (cancel), never blocking it.
+        memo = self._related_memo
+        papers, count = site.papers, config.related_count
+        mapping, self._related_memo = killable(
+            lambda: related_incremental.related_papers(papers, count, memo), cancel
+        )
+        return mapping, True
 
     def _keep(self, state: BuildState, last: _Last) -> None:
         self.state = state
@@ -492,7 +517,7 @@ def _digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _cached_parse(previous: BuildState, state: BuildState):
+def _cached_parse(previous: BuildState, state: BuildState, cancel: Cancel | None = None):
     """A parse function for load_papers that reuses the last build's Paper for a file whose
     bytes are unchanged (and replays its warnings), and records every file for the next.
     A file whose (mtime, size, inode) is what it was is not even read: its stat stands for
@@ -500,6 +525,8 @@ def _cached_parse(previous: BuildState, state: BuildState):
     now = time.time_ns()
 
     def parse(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
+        if cancel is not None:
+            cancel()
         seen = previous.files.get(label)
         try:
             st = os.stat(path)
@@ -533,6 +560,43 @@ def _cached_parse(previous: BuildState, state: BuildState):
     return parse
 
 
+def killable(work: Callable[[], _T], cancel: Cancel | None) -> _T:
+    """``work()``; with ``cancel``, in a forked child that is killed as soon as ``cancel``
+    raises (polled every few milliseconds), so a long computation never holds up what
+    cancelled it. The result comes back pickled."""
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+    if cancel is None or not can_fork:
+        return work()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(work, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        while not receive.poll(0.01):
+            cancel()
+            if not child.is_alive() and not receive.poll():
+                raise SiteError(f"a build step's process died (exit code {child.exitcode})")
+        ok, value = receive.recv()
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if not ok:
+        raise SiteError(f"a build step failed: {value}")
+    return value
+
+
+def _child(work: Callable[[], Any], send: Any) -> None:
+    try:
+        result: tuple[bool, Any] = (True, work())
+    except BaseException as exc:  # reported by the parent, which raises
+        result = (False, "".join(traceback.format_exception_only(exc)).strip())
+    send.send(result)
+    send.close()
+
+
 def _label(path: Path, site_dir: Path) -> str:
     """A content file's name in messages and in the cache, as load.py gives it."""
     try:
@@ -550,14 +614,11 @@ def _head(
                 len(routes), tuple(warnings))  # fmt: skip
 
 
-def _beside(finalize: Callable[[Path], None]) -> Callable[[Path], None]:
-    """The search step for a patched output/: the new bundle is made in a folder of its own
-    (reusing the old one's files where the records allow), then renamed into place."""
+def _install_search(work: Path) -> Callable[[Path], None]:
+    """The last step of a patched build: the bundle made in ``work`` replaces output/'s."""
 
     def run(site_dir: Path) -> None:
-        work = Path(tempfile.mkdtemp(prefix=".search-", dir=site_dir))
         try:
-            finalize(work)
             made = work / search.BUNDLE_DIR
             if made.is_dir():
                 replace_folder(made, site_dir / search.BUNDLE_DIR)
@@ -584,7 +645,8 @@ def _assign_topics(
 ) -> Site:
     """topics.assign, with the taxonomy's answer for a paper whose topic signals (title,
     abstract, keywords, categories) are unchanged taken from the last build: such a paper is
-    handed to assign as if its file named those topics, then marked as not from the file."""
+    handed to assign as if its file named those topics, then marked as not from the file.
+    When that makes assign's whole input what it was last time, its output is reused too."""
     key = _taxonomy_key(config)
     memo = previous.topic_memo if previous.topic_key == key else {}
     given: list[Paper] = []
@@ -593,13 +655,31 @@ def _assign_topics(
         got = None if p.topics_from_file else memo.get(_topic_signals(p))
         hits.append(got is not None)
         given.append(p if got is None else replace(p, topics=got, topics_from_file=True))
+    state.topic_key = key
+    whole = None
+    if all(hit or p.topics_from_file for p, hit in zip(papers, hits, strict=True)):
+        whole = _digest(key, [(p.slug, p.topics) for p in given])
+    if whole is not None and previous.topic_site is not None and previous.topic_site[0] == whole:
+        _key, names, kept_topics, kept_areas = previous.topic_site
+        done = tuple(
+            replace(p, topics=t, topics_from_file=False)
+            if hit
+            else (p if p.topics == t else replace(p, topics=t))
+            for p, hit, t in zip(given, hits, names, strict=True)
+        )
+        state.topic_memo = memo
+        state.topic_site = previous.topic_site
+        return Site(papers=done, topics=kept_topics, areas=kept_areas)
     site = topics.assign(tuple(given), taxonomy, config.max_topics)
     done = tuple(
         replace(p, topics_from_file=False) if hit else p
         for p, hit in zip(site.papers, hits, strict=True)
     )
-    state.topic_key = key
     state.topic_memo = {_topic_signals(p): p.topics for p in done if not p.topics_from_file}
+    if whole is None:  # now every paper's answer is known: the next build can tell
+        whole = _digest(key, [(p.slug, p.topics) for p in site.papers])
+        # (the papers' topics after assign are canonical: assign gives them back unchanged)
+    state.topic_site = (whole, tuple(p.topics for p in done), site.topics, site.areas)
     return replace(site, papers=done)
 
 

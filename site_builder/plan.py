@@ -63,6 +63,7 @@ class PlanInputs:
     global_hash: str  # config, asset names, site-builder version and code
     asset_outputs: tuple[str, ...] = ()  # files the static folders put in output/
     user_static: frozenset[str] = frozenset()  # files of the site's own static/ folder
+    cancel: Callable[[], None] | None = None  # called now and then; what it raises stops it
 
 
 def has_site_url(config: Config) -> bool:
@@ -89,6 +90,8 @@ class _Planner:
         deps = _digest(route.kind, route.url, route.page, route.pages, template,
                        self.inputs.global_hash, data)  # fmt: skip
         self.routes.append(Route(**{**route.__dict__, "deps": deps}))
+        if self.inputs.cancel is not None and len(self.routes) % 256 == 0:
+            self.inputs.cancel()
 
     def page(self, kind: str, url: str, template: str | None, *data: object, **fields) -> None:
         output = urls.output_file(url)

@@ -63,6 +63,12 @@ def paper_text(paper: Paper) -> str:
 
 def term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
     """L2-normalised TF-IDF rows (float32), one per paper in the given order."""
+    return vectorize(papers)[0]
+
+
+def vectorize(papers: Sequence[Paper]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """term_matrix, and the term of each of its columns (related_incremental compares two
+    builds' rows term by term)."""
     # Imported here: scikit-learn takes a second or two to import, which a site with
     # related papers switched off should not pay.
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -82,7 +88,8 @@ def term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
         max_df=0.5 if n_docs >= 20 else 1.0,
         dtype=np.float32,
     )
-    return vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+    matrix = vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+    return matrix, vectorizer.get_feature_names_out()
 
 
 def strongest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:

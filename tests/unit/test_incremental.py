@@ -9,7 +9,9 @@ related lists, papers.json and the sitemap are where incremental builds usually 
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from hypothesis import strategies as st
 
 from site_builder.build import Builder, build
 from site_builder.config import Config, load_config
+from site_builder.enrich import related, related_incremental
+from site_builder.model import Paper
 from site_builder.taxonomy import default_taxonomy_path
 
 WORDS = (
@@ -249,3 +253,78 @@ def test_parallel_and_serial_builds_are_byte_identical(
     build(config(site, one), jobs=1, use_cache=False)
     build(config(site, two), jobs=2, use_cache=False)
     assert tree(one) == tree(two)
+
+
+# --- related papers, recomputed only where they can change --------------------------------
+
+RELATED_WORDS = WORDS[:12] + ("tables", "questions", "proteins", "molecules")
+
+
+def _paper(slug: str, words_of: list[int]) -> Paper:
+    text = " ".join(RELATED_WORDS[i] for i in words_of)
+    return Paper(slug=slug, title=f"On {text.split(' ', 1)[0]}", date=dt.date(2024, 1, 1),
+                 abstract=text)  # fmt: skip
+
+
+TEXTS = st.lists(st.integers(0, len(RELATED_WORDS) - 1), min_size=0, max_size=8)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(TEXTS, min_size=2, max_size=14),
+    rounds=st.lists(
+        st.lists(st.tuples(st.integers(0, 13), TEXTS), min_size=1, max_size=3),
+        min_size=1,
+        max_size=3,
+    ),
+    count=st.integers(1, 4),
+)
+def test_incremental_related_papers_equal_a_cold_computation(
+    monkeypatch: pytest.MonkeyPatch,
+    texts: list[list[int]],
+    rounds: list[list[tuple[int, list[int]]]],
+    count: int,
+) -> None:
+    """Few words, many repeats: ties and papers with no shared word are common, which is
+    where an incremental top-k most easily differs from a full one. The partial update is
+    taken however many rows changed (it would score everything again past FULL_FROM)."""
+    monkeypatch.setattr(related_incremental, "FULL_FROM", 1.0)
+    current = [_paper(f"p{i:02d}", t) for i, t in enumerate(texts)]
+    mapping, memo = related_incremental.related_papers(current, count)
+    assert mapping == related.related_papers(current, count)
+    for edits in rounds:
+        for which, words_of in edits:
+            i = which % len(current)
+            current[i] = _paper(current[i].slug, words_of)
+        mapping, memo = related_incremental.related_papers(current, count, memo)
+        assert mapping == related.related_papers(current, count)
+
+
+def test_an_edit_that_moves_one_row_rescoring_only_what_it_must(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A word (and so a two-word phrase) no other paper has changes no other paper's weights,
+    though it shifts the columns: only that paper's row changes, and only it and the papers
+    that had picked it are scored against every paper again."""
+    papers_ = [_paper(f"p{i:02d}", [i % 16, (i * 5) % 16, (i * 7 + 1) % 16]) for i in range(40)]
+    _mapping, memo = related_incremental.related_papers(papers_, 3)
+    assert memo is not None
+    edited = list(papers_)
+    edited[7] = replace(edited[7], abstract=edited[7].abstract + " zebrafish")
+    matrix, terms = related.vectorize(sorted(edited, key=lambda p: p.slug))
+    changed = related_incremental.changed_rows(memo, matrix, terms)
+    assert changed.tolist() == [i == 7 for i in range(40)]
+    scored: list[int] = []
+    full = related_incremental._score_rows
+
+    def spy(matrix, rows, count, index_t=None):  # type: ignore[no-untyped-def]
+        scored.extend(rows.tolist())
+        return full(matrix, rows, count, index_t)
+
+    monkeypatch.setattr(related_incremental, "_score_rows", spy)
+    again, _ = related_incremental.related_papers(edited, 3, memo)
+    assert again == related.related_papers(edited, 3)
+    pickers = {i for i, picks in enumerate(memo.picks) if 7 in picks.tolist()}
+    assert sorted(scored) == sorted({7} | pickers)

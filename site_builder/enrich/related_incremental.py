@@ -1,0 +1,150 @@
+"""Related papers again after an edit, recomputing only the rows that can change.
+
+Same result as ``related.related_papers`` on the same papers, to the bit: the scores are made
+by the same sparse products (one paper's row times the term-by-paper matrix), which add up
+each pair's terms in the same order whatever else is in the product, and the picks by
+related's own ``_best``. What the last run left (``Memo``) says which rows it can keep:
+
+- a paper whose TF-IDF row changed (its text, or the weight of one of its terms, moved) is
+  scored again against every paper, and so is a paper whose last picks include one of those
+  (it may lose it);
+- every other paper keeps its last picks with their scores, which are still exact (both rows
+  are unchanged), and only its scores against the changed rows are new: its new picks are the
+  best of those two lists.
+
+Only for the exact search (up to related.EXACT_LIMIT papers); the slug set and the count must
+be those of the last run, else everything is scored again (a new paper changes every weight).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..model import Paper
+from . import related
+
+ROWS_PER_PRODUCT = 512  # rows scored against all papers at once: bounded memory
+FULL_FROM = 0.25  # share of changed rows above which scoring everything again is cheaper
+
+
+@dataclass(frozen=True)
+class Memo:
+    """What one run computed, for the next. In memory only (``serve`` keeps it)."""
+
+    count: int
+    slugs: tuple[str, ...]  # row order (slug order)
+    matrix: sp.csr_matrix
+    terms: np.ndarray  # the term of each column
+    picks: tuple[np.ndarray, ...]  # per row: the picked rows, best first
+    scores: tuple[np.ndarray, ...]  # per row: their scores
+
+
+def related_papers(
+    papers: Sequence[Paper], count: int, memo: Memo | None = None
+) -> tuple[dict[str, tuple[str, ...]], Memo | None]:
+    """``related.related_papers(papers, count)``, and a Memo for the next call."""
+    if count <= 0 or len(papers) < 2 or len(papers) > related.EXACT_LIMIT:
+        return related.related_papers(papers, count), None
+    ordered = sorted(papers, key=lambda p: p.slug)
+    slugs = tuple(p.slug for p in ordered)
+    try:
+        matrix, terms = related.vectorize(ordered)
+    except ValueError:  # no usable word in any paper
+        return {slug: () for slug in slugs}, None
+    if memo is None or memo.count != count or memo.slugs != slugs:
+        picks, scores = _score_rows(matrix, np.arange(len(slugs)), count)
+    else:
+        picks, scores = _update(memo, matrix, changed_rows(memo, matrix, terms), count)
+    mapping = {
+        slug: tuple(slugs[j] for j in row) for slug, row in zip(slugs, picks, strict=True)
+    }
+    return mapping, Memo(count, slugs, matrix, terms, tuple(picks), tuple(scores))
+
+
+def changed_rows(memo: Memo, matrix: sp.csr_matrix, terms: np.ndarray) -> np.ndarray:
+    """A boolean per row: does it differ from the last run's row, term by term?"""
+    old = memo.matrix
+    if len(memo.terms) == len(terms) and bool(np.all(memo.terms == terms)):
+        column = np.arange(len(terms))
+    else:  # both vocabularies are sorted: map each old column to its term's new one, or -1
+        at = np.searchsorted(terms, memo.terms)
+        found = at < len(terms)
+        found[found] = terms[at[found]] == memo.terms[found]
+        column = np.where(found, at, -1)
+    old_len, new_len = np.diff(old.indptr), np.diff(matrix.indptr)
+    changed = old_len != new_len
+    same = ~changed
+    old_rows = np.repeat(np.arange(len(old_len)), old_len)
+    new_rows = np.repeat(np.arange(len(new_len)), new_len)
+    keep_old, keep_new = same[old_rows], same[new_rows]
+    # Rows of equal length, aligned entry by entry (columns are sorted within each row).
+    differs = (column[old.indices[keep_old]] != matrix.indices[keep_new]) | (
+        old.data[keep_old] != matrix.data[keep_new]
+    )
+    changed[old_rows[keep_old][differs]] = True
+    return changed
+
+
+def _score_rows(
+    matrix: sp.csr_matrix, rows: np.ndarray, count: int, index_t: sp.csr_matrix | None = None
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Picks and scores of each of ``rows`` against every paper, as related.neighbours makes
+    them (exact search)."""
+    index_t = matrix.T.tocsr() if index_t is None else index_t
+    picks: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    for start in range(0, len(rows), ROWS_PER_PRODUCT):
+        block = rows[start : start + ROWS_PER_PRODUCT]
+        product = (matrix[block] @ index_t).tocsr()
+        for offset, row in enumerate(block.tolist()):
+            lo, hi = product.indptr[offset], product.indptr[offset + 1]
+            cols, vals = product.indices[lo:hi], product.data[lo:hi]
+            others = cols != row  # never itself
+            cols, vals = cols[others], vals[others]
+            chosen = related._best(cols, vals, count)
+            picks.append(chosen)
+            scores.append(_scores_of(chosen, cols, vals))
+    return picks, scores
+
+
+def _scores_of(chosen: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    order = np.argsort(cols, kind="stable")
+    return vals[order[np.searchsorted(cols[order], chosen)]]
+
+
+def _update(
+    memo: Memo, matrix: sp.csr_matrix, changed: np.ndarray, count: int
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    n = len(changed)
+    moved = np.flatnonzero(changed)
+    if not len(moved):
+        return list(memo.picks), list(memo.scores)
+    if len(moved) > FULL_FROM * n:
+        return _score_rows(matrix, np.arange(n), count)
+    lengths = np.array([len(p) for p in memo.picks])
+    flat = np.concatenate(memo.picks) if lengths.sum() else np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(n), lengths)
+    again = changed.copy()
+    again[owner[changed[flat]]] = True  # it picked a changed row: it may lose it
+    picks, scores = list(memo.picks), list(memo.scores)
+    index_t = matrix.T.tocsr()
+    redo = np.flatnonzero(again)
+    new_picks, new_scores = _score_rows(matrix, redo, count, index_t)
+    for row, p, s in zip(redo.tolist(), new_picks, new_scores, strict=True):
+        picks[row], scores[row] = p, s
+    keep = np.flatnonzero(~again)
+    towards = index_t[:, moved]  # the changed papers' columns, renumbered 0..len(moved)-1
+    for start in range(0, len(keep), ROWS_PER_PRODUCT):
+        block = keep[start : start + ROWS_PER_PRODUCT]
+        product = (matrix[block] @ towards).tocsr()
+        for offset, row in enumerate(block.tolist()):
+            lo, hi = product.indptr[offset], product.indptr[offset + 1]
+            cols = np.concatenate((memo.picks[row], moved[product.indices[lo:hi]]))
+            vals = np.concatenate((memo.scores[row], product.data[lo:hi]))
+            chosen = related._best(cols, vals, count)
+            picks[row], scores[row] = chosen, _scores_of(chosen, cols, vals)
+    return picks, scores
