@@ -12,6 +12,7 @@ from site_builder.plan import check_collisions
 from site_builder.write import (
     MARKER,
     Assets,
+    Patch,
     Staging,
     collect_assets,
     remove_leftovers,
@@ -269,3 +270,50 @@ def test_first_theme_folder_wins_and_site_static_goes_to_the_root(
     assert files["CNAME"] == b"papers.example.org"
     assert files["img/lab.png"] == b"\x89PNG"
     assert ".DS_Store" not in files
+
+
+# --- Patch: a small rebuild in place ------------------------------------------------------
+
+
+def test_a_patch_replaces_only_its_files_and_never_writes_through_a_link(output: Path) -> None:
+    write_site(output, [("index.html", b"home"), ("papers/a/index.html", b"a")], NO_ASSETS)
+    elsewhere = output.parent / "kept-link"
+    elsewhere.hardlink_to(output / "index.html")  # as the last build's copy would be
+    patch = Patch(output, build_id="second")
+    patch.write("index.html", b"new home")
+    patch.write("papers/b/index.html", b"b")
+    assert (output / "index.html").read_bytes() == b"home"  # nothing before commit
+    patch.commit(gone=["papers/a/index.html"])
+    assert (output / "index.html").read_bytes() == b"new home"
+    assert (output / "papers" / "b" / "index.html").read_bytes() == b"b"
+    assert not (output / "papers" / "a").exists()  # the emptied folder went too
+    assert elsewhere.read_bytes() == b"home"  # the old file, linked elsewhere, is intact
+    assert "build second" in (output / MARKER).read_text()
+    assert not [p for p in output.rglob("*") if ".tmp" in p.name]
+
+
+def test_a_patch_that_fails_before_commit_changes_nothing(output: Path) -> None:
+    write_site(output, [("index.html", b"home")], NO_ASSETS)
+    before = (output / MARKER).read_text()
+    patch = Patch(output, build_id="second")
+    patch.write("index.html", b"new home")
+    with pytest.raises(SiteError):
+        patch.write("../outside.html", b"x")
+    patch.abort()
+    assert (output / "index.html").read_bytes() == b"home"
+    assert (output / MARKER).read_text() == before
+
+
+def test_a_patch_killed_midway_leaves_an_output_no_build_trusts(output: Path) -> None:
+    from site_builder.write import output_build_id
+
+    write_site(output, [("index.html", b"home")], NO_ASSETS)
+    patch = Patch(output, build_id="second")
+    patch.write("index.html", b"new home")
+
+    def die(_folder: Path) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        patch.commit(finalize=die)
+    assert output_build_id(output) not in ("test", "second")  # the next build renders all
