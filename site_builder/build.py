@@ -91,12 +91,41 @@ def input_paths(config: Config) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(paths))
 
 
-def input_stamp(config: Config, code: str) -> str:
+@dataclass(frozen=True)
+class Stamp:
     """A hash of the config, site-builder's code and (path, mtime, size, inode) of every input
-    file, or '' when a file is too new for its stat to be trusted. Equal stamps mean equal
-    inputs, so a no-op build can stop here without reading any file."""
+    file: equal stamps mean equal inputs, so a no-op build can stop without reading a file.
+
+    A file saved less than RACY_NS ago could be saved again within the same clock tick with
+    the same size, unseen by its stat; ``racy`` holds such files' content hashes, and the
+    stamp is trusted only once ``settled`` says they stood still while the build read them.
+    """
+
+    digest: str
+    seen: tuple[tuple[str, int, int, int], ...]
+    racy: Mapping[str, str]
+
+    def settled(self, config: Config, code: str) -> str:
+        """The digest, if nothing moved since it was taken and no file is racy any more."""
+        if not self.racy:
+            return self.digest
+        now = input_stamp(config, code, hash_racy=False)
+        if now.seen != self.seen or now.racy.keys() & self.racy.keys():
+            return ""  # changed during the build, or still too new to trust
+        for path, sha in self.racy.items():
+            try:
+                if hashlib.sha256(Path(path).read_bytes()).hexdigest() != sha:
+                    return ""
+            except OSError:
+                return ""
+        return self.digest
+
+
+def input_stamp(config: Config, code: str, *, hash_racy: bool = True) -> Stamp:
+    """The Stamp of the inputs as they are now."""
     now = time.time_ns()
     seen: list[tuple[str, int, int, int]] = []
+    racy: dict[str, str] = {}
     package = Path(__file__).resolve().parent  # the packaged taxonomy, theme and data
     for root in (*input_paths(config), package):
         for path in _files_under(root):
@@ -104,10 +133,14 @@ def input_stamp(config: Config, code: str) -> str:
                 st = os.stat(path)
             except OSError:
                 continue
-            if now - st.st_mtime_ns < RACY_NS:
-                return ""
             seen.append((path, st.st_mtime_ns, st.st_size, st.st_ino))
-    return _digest(repr(config), code, seen)
+            if now - st.st_mtime_ns < RACY_NS:
+                try:
+                    racy[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest() if (
+                        hash_racy) else ""  # fmt: skip
+                except OSError:
+                    racy[path] = ""
+    return Stamp(_digest(repr(config), code, seen), tuple(seen), racy)
 
 
 def _files_under(root: Path) -> Iterator[str]:
@@ -185,9 +218,8 @@ class Builder:
         stamp = input_stamp(config, self.code)
         head = self.state.head if self.state is not None else self.cache.head()
         if (
-            stamp
-            and head is not None
-            and head.stamp == stamp
+            head is not None
+            and head.stamp == stamp.digest
             and head.output_dir == str(out)
             and output_build_id(out) == head.output_id
             and not (strict and head.warnings)
@@ -306,7 +338,7 @@ class Builder:
                 raise ErrorList(w.as_error() for ws in problems.values() for w in ws)
             state.output_id, state.problems = previous.output_id, problems
             state.search, state.records = previous.search, previous.records
-            state.head = _head(stamp, state, site, routes, warnings)
+            state.head = _head(stamp.settled(config, self.code), state, site, routes, warnings)
             self._keep(state, last)
             clock.lap("write")
             return self._report(site, routes, 0, 0, started, warnings, out, (), clock)
@@ -371,7 +403,7 @@ class Builder:
             raise
         state.output_id, state.problems = build_id, problems
         if not pending:
-            state.head = _head(stamp, state, site, routes, warnings)
+            state.head = _head(stamp.settled(config, self.code), state, site, routes, warnings)
         self._keep(state, last)
         files = staging.files + len(gone)
         return self._report(site, routes, files, len(todo), started, warnings, out,
@@ -640,7 +672,10 @@ def _taxonomy_key(config: Config) -> str:
 
 
 def _assign_topics(
-    papers: tuple[Paper, ...], taxonomy: Any, config: Config, previous: BuildState,
+    papers: tuple[Paper, ...],
+    taxonomy: Any,
+    config: Config,
+    previous: BuildState,
     state: BuildState,
 ) -> Site:
     """topics.assign, with the taxonomy's answer for a paper whose topic signals (title,

@@ -26,8 +26,20 @@ CACHE_DIR = ".site-builder-cache"
 FORMAT = 2  # bump when what is stored changes shape
 
 _ALLOWED = {
-    "builtins": {"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "float",
-                 "bool", "NoneType", "complex"},
+    "builtins": {
+        "tuple",
+        "list",
+        "dict",
+        "set",
+        "frozenset",
+        "str",
+        "bytes",
+        "int",
+        "float",
+        "bool",
+        "NoneType",
+        "complex",
+    },
     "datetime": {"date", "datetime"},
     "pathlib": {"PosixPath", "WindowsPath", "Path", "PurePosixPath", "PureWindowsPath"},
     "markupsafe": {"Markup"},

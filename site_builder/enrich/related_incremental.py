@@ -59,9 +59,7 @@ def related_papers(
         picks, scores = _score_rows(matrix, np.arange(len(slugs)), count)
     else:
         picks, scores = _update(memo, matrix, changed_rows(memo, matrix, terms), count)
-    mapping = {
-        slug: tuple(slugs[j] for j in row) for slug, row in zip(slugs, picks, strict=True)
-    }
+    mapping = {slug: tuple(slugs[j] for j in row) for slug, row in zip(slugs, picks, strict=True)}
     return mapping, Memo(count, slugs, matrix, terms, tuple(picks), tuple(scores))
 
 
