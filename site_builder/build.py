@@ -250,13 +250,13 @@ class Builder:
         check()
         pending: list[str] = []
         if config.related and config.related_count:
-            mapping, fresh = self._related(site, config, previous, defer_global, cancel)
+            mapping, fresh = self._related(site, config, previous, state, defer_global, cancel)
             site = replace(site, related=mapping)
             if fresh:
                 state.related = (_related_key(site, config), dict(mapping))
             else:
                 pending.append("related papers")
-                state.related = previous.related
+                state.related, state.related_memo = previous.related, previous.related_memo
         clock.lap("related")
         check()
 
@@ -473,6 +473,7 @@ class Builder:
         site: Site,
         config: Config,
         previous: BuildState,
+        state: BuildState,
         defer: bool,
         cancel: Cancel | None,
     ) -> tuple[Mapping[str, tuple[str, ...]], bool]:
@@ -480,6 +481,7 @@ class Builder:
         changed texts, the last result (minus papers that are gone) stands in for now."""
         key = _related_key(site, config)
         if previous.related is not None and previous.related[0] == key:
+            state.related_memo = previous.related_memo
             return previous.related[1], True
         if defer and previous.related is not None:
             known = {p.slug for p in site.papers}
@@ -490,17 +492,22 @@ class Builder:
             }
             return stale, False
         # numpy, scipy and scikit-learn: imported only by a build that needs them
-        from .enrich import related, related_incremental
+        from .enrich import related_incremental
 
-        if self.cache.enabled:  # build: one run per process, nothing to keep
-            return related.related_papers(site.papers, config.related_count), True
-        # serve: keep what the rows were, so the next edit rescores only what can change;
-        # in a child process that a newer save kills (cancel), never blocking it.
+        # What the rows were last time (in memory for serve, in the cache for build), so an
+        # edit rescores only what can change; with cancel (serve's follow-up), in a child
+        # process that a newer save kills, never blocking it.
         memo = self._related_memo
+        if memo is None and previous.related_memo is not None:
+            memo = related_incremental.Memo.from_plain(previous.related_memo)
         papers, count = site.papers, config.related_count
-        mapping, self._related_memo = killable(
+        mapping, memo = killable(
             lambda: related_incremental.related_papers(papers, count, memo), cancel
         )
+        if self.cache.enabled:
+            state.related_memo = memo.to_plain() if memo is not None else None
+        else:
+            self._related_memo = memo
         return mapping, True
 
     def _keep(self, state: BuildState, last: _Last) -> None:

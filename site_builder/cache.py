@@ -80,6 +80,7 @@ class BuildState:
     # paper fingerprint -> math warnings of its texts (so an unchanged paper keeps its warnings)
     problems: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # (inputs hash, result)
+    related_memo: tuple[Any, ...] | None = None  # related_incremental.Memo.to_plain()
     search: str = ""  # "stale" when output/'s search index lags behind (serve, deferred)
     records: dict[str, Any] = field(default_factory=dict)  # paper fingerprint -> SearchRecord
     # content file label -> (mtime_ns, size, inode) when the file was read: a file whose

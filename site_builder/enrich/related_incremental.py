@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from ..model import Paper
 from . import related
 
+PLAIN_FORMAT = 1  # of Memo.to_plain
 ROWS_PER_PRODUCT = 512  # rows scored against all papers at once: bounded memory
 FULL_FROM = 0.25  # share of changed rows above which scoring everything again is cheaper
 
@@ -41,6 +42,36 @@ class Memo:
     terms: np.ndarray  # the term of each column
     picks: tuple[np.ndarray, ...]  # per row: the picked rows, best first
     scores: tuple[np.ndarray, ...]  # per row: their scores
+
+    def to_plain(self) -> tuple[object, ...]:
+        """Only ints, strings and bytes: what the build cache's safe unpickler reads back."""
+        m = self.matrix
+        lengths = np.array([len(p) for p in self.picks], dtype=np.int64)
+        picks = np.concatenate(self.picks).astype(np.int64) if len(self.picks) else lengths
+        scores = np.concatenate(self.scores).astype(m.dtype) if len(self.scores) else lengths
+        arrays = (m.data, m.indices, m.indptr, lengths, picks, scores)
+        return (PLAIN_FORMAT, self.count, self.slugs, tuple(m.shape),
+                tuple(str(a.dtype) for a in arrays), tuple(a.tobytes() for a in arrays),
+                tuple(str(t) for t in self.terms))  # fmt: skip
+
+    @staticmethod
+    def from_plain(plain: object) -> Memo | None:
+        """The Memo back; None for anything that is not one (an old or damaged cache)."""
+        try:
+            version, count, slugs, shape, dtypes, raw, terms = plain  # type: ignore[misc]
+            if version != PLAIN_FORMAT:
+                return None
+            data, indices, indptr, lengths, picks, scores = (
+                np.frombuffer(b, dtype=np.dtype(d)).copy() for d, b in zip(dtypes, raw, strict=True)
+            )
+            matrix = sp.csr_matrix((data, indices, indptr), shape=tuple(shape))
+            bounds = np.concatenate(([0], np.cumsum(lengths)))
+            rows = range(len(lengths))
+            return Memo(int(count), tuple(slugs), matrix, np.array(terms, dtype=object),
+                        tuple(picks[bounds[i] : bounds[i + 1]] for i in rows),
+                        tuple(scores[bounds[i] : bounds[i + 1]] for i in rows))  # fmt: skip
+        except (TypeError, ValueError, IndexError):
+            return None
 
 
 def related_papers(

@@ -342,3 +342,24 @@ def test_an_edit_that_moves_one_row_rescoring_only_what_it_must(
     assert again == related.related_papers(edited, 3)
     pickers = {i for i, picks in enumerate(memo.picks) if 7 in picks.tolist()}
     assert sorted(scored) == sorted({7} | pickers)
+
+
+def test_the_memo_survives_the_build_cache_and_stays_exact() -> None:
+    """build keeps the rows in its cache as plain bytes (the safe unpickler reads nothing
+    else); read back, they give the same update as the memo in memory."""
+    import io
+    import pickle
+
+    from site_builder.cache import _SafeUnpickler
+
+    papers_ = [_paper(f"p{i:02d}", [i % 16, (i * 5) % 16, (i * 7 + 1) % 16]) for i in range(30)]
+    _mapping, memo = related_incremental.related_papers(papers_, 3)
+    assert memo is not None
+    plain = _SafeUnpickler(io.BytesIO(pickle.dumps(memo.to_plain()))).load()
+    back = related_incremental.Memo.from_plain(plain)
+    assert back is not None
+    edited = list(papers_)
+    edited[4] = replace(edited[4], abstract="tables questions proteins")
+    want = related.related_papers(edited, 3)
+    assert related_incremental.related_papers(edited, 3, back)[0] == want
+    assert related_incremental.Memo.from_plain(("not", "a", "memo")) is None
