@@ -127,8 +127,10 @@ def input_stamp(config: Config, code: str, *, hash_racy: bool = True) -> Stamp:
     seen: list[tuple[str, int, int, int]] = []
     racy: dict[str, str] = {}
     package = Path(__file__).resolve().parent  # the packaged taxonomy, theme and data
+    # What a build writes is no input, even if content_dir is the site folder itself.
+    skip = {str(config.output_dir.resolve()), str((config.site_dir / CACHE_DIR).resolve())}
     for root in (*input_paths(config), package):
-        for path in _files_under(root):
+        for path in _files_under(root, skip):
             try:
                 st = os.stat(path)
             except OSError:
@@ -143,13 +145,13 @@ def input_stamp(config: Config, code: str, *, hash_racy: bool = True) -> Stamp:
     return Stamp(_digest(repr(config), code, seen), tuple(seen), racy)
 
 
-def _files_under(root: Path) -> Iterator[str]:
+def _files_under(root: Path, skip: set[str]) -> Iterator[str]:
     if not root.is_dir():
         yield str(root)  # a file, or a missing one (which may appear)
         return
     for folder, dirs, files in os.walk(root, followlinks=True):
         dirs.sort()
-        if Path(folder).name in (CACHE_DIR, "__pycache__"):
+        if Path(folder).name == "__pycache__" or os.path.realpath(folder) in skip:
             dirs[:] = []
             continue
         for name in sorted(files):

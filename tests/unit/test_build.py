@@ -205,3 +205,20 @@ def test_the_search_index_of_a_patched_rebuild_equals_a_cold_one(tmp_path: Path)
     assert tree(out / "search-index") == tree(cold / "search-index")
     assert not [p for p in out.iterdir() if p.name.startswith(".search-")]
     shutil.rmtree(cold)
+
+
+def test_a_site_whose_content_folder_is_the_site_folder_still_has_fast_no_ops(
+    tmp_path: Path,
+) -> None:
+    """The build cache is no input, even inside the content folder."""
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_text(
+        "title: T\nbase_url: https://u.github.io/repo/\ncontent_dir: .\n"
+    )
+    shutil.move(site / "content" / "papers", site / "papers")
+    out = tmp_path / "out"  # output_dir may not be inside content_dir
+    build(cfg(site, out))
+    backdate(site)
+    build(cfg(site, out))
+    noop = build(cfg(site, out))
+    assert noop.files == 0 and set(noop.timings) == {"stamp"}
