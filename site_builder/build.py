@@ -310,7 +310,7 @@ def _fingerprint(paper: Paper, site: Site) -> str:
 
 def _related_key(site: Site, config: Config) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{config.related_count}|{related.__name__}".encode())
+    digest.update(f"{config.related_count}|{related.__name__}|{site.fallback_topic}".encode())
     for p in site.papers:
         digest.update(repr((p.slug, p.title, p.abstract, p.authors, p.topics)).encode() + b"\0")
     return digest.hexdigest()
@@ -332,7 +332,8 @@ def _related(
             if slug in known
         }
         return stale, False
-    return related.related_papers(site.papers, config.related_count), True
+    ignore = (site.fallback_topic,) if site.fallback_topic else ()
+    return related.related_papers(site.papers, config.related_count, ignore), True
 
 
 def _search_records(

@@ -82,4 +82,7 @@ class Site:
     authors: tuple[Author, ...] = ()  # by slug; empty until enrich/authors runs
     # paper slug -> its authors' slugs, in byline order (enrich/authors.py)
     paper_authors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The taxonomy's "no topic fits" topic: a paper has it, but no two papers share a subject
+    # by having it (related papers ignore it).
+    fallback_topic: str = ""
 
