@@ -9,7 +9,8 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
   `topics suggest` writes (with as many topics as there are labels), the way a user of another
   field would start;
 - arxiv-cs: 122 real arXiv records (bench/data/arxiv-real.jsonl, CC0 metadata, see its .md),
-  broad computer science, held out: nothing was tuned on it. Themes for topic F1 are the
+  broad computer science; no keyword, weight or label was written from it (it was one of the
+  collections used to choose between methods). Themes for topic F1 are the
   primary categories with at least 4 papers (12); related papers agree when they share any
   arXiv category. Categories are hidden from the assigner (they are the labels). Run with the
   default taxonomy and with a `topics suggest` draft of 12 topics.
