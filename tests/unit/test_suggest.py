@@ -67,21 +67,22 @@ def test_clusters_follow_the_fields_themes(collection: str, words: set[str]) -> 
     assert len(drafts) == 3
     # Each draft topic is mostly one theme, and each theme is mostly one topic.
     purity = sum(Counter(labels[i] for i in d.members).most_common(1)[0][1] for d in drafts)
-    assert purity / len(papers) >= 0.8
+    assert purity / len(papers) >= 0.9
     # Names come from the field's own words.
     for draft in drafts:
         assert set(draft.name.lower().replace(" and ", " ").split()) & words, draft.name
 
 
-def test_draft_loads_as_a_taxonomy_and_gives_back_its_clusters() -> None:
-    papers, _ = labelled("physics.jsonl")
+@pytest.mark.parametrize("collection", ["physics.jsonl", "biology.jsonl"])
+def test_draft_loads_as_a_taxonomy_and_gives_back_its_clusters(collection: str) -> None:
+    papers, _ = labelled(collection)
     drafts = suggest(papers, 3)
     text = draft_yaml(papers, drafts)
     taxonomy = parse_taxonomy(text, Path("draft.yaml"))
     assert [t.name for t in taxonomy.topics] == [d.name for d in drafts]
     site = assign(papers, taxonomy, 1)
     agree = sum(site.papers[i].topics[0] == d.name for d in drafts for i in d.members)
-    assert agree / len(papers) >= 0.8
+    assert agree / len(papers) >= 0.9
     assert "papers, e.g.:" in text and papers[drafts[0].members[0]].title in text
 
 
