@@ -139,6 +139,62 @@ def default_taxonomy_path() -> Path:
 # Assigning topics
 
 
+# Where a keyword was found, one of: "keywords" (the source's own), "category", "title",
+# "abstract"; the phrase (or category); how often; the points it added.
+Hit = tuple[str, str, int, float]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a topic scored what it did for one paper (``site-builder topics explain``)."""
+
+    topic: str
+    score: float
+    hits: tuple[Hit, ...]
+
+
+def _tally(
+    title: str,
+    abstract: str,
+    taxonomy: Taxonomy,
+    keywords: tuple[str, ...],
+    categories: tuple[str, ...],
+    record: list[list[Hit]] | None,
+) -> list[float]:
+    """Each topic's score; with ``record``, each hit is also written to record[topic]."""
+    totals = [0.0] * len(taxonomy.topics)
+
+    def add(topic: int, points: float, where: str, phrase: str, n: int) -> None:
+        totals[topic] += points
+        if record is not None:
+            record[topic].append((where, phrase, n, points))
+
+    if keywords:
+        text = " . ".join(keywords)
+        for topic, counts in enumerate(taxonomy._matcher.counts(text)):
+            rule_keywords = taxonomy.topics[topic].keywords
+            for index, n in counts.items():
+                phrase, weight = rule_keywords[index]
+                add(topic, weight * taxonomy.title_weight, "keywords", phrase, n)
+    if categories:
+        wanted = {c.strip().lower() for c in categories}
+        for topic, rule in enumerate(taxonomy.topics):
+            for category, weight in rule.categories:
+                if category.lower() in wanted:
+                    add(topic, weight, "category", category, 1)
+    for topic, counts in enumerate(taxonomy._matcher.counts(title)):
+        rule_keywords = taxonomy.topics[topic].keywords
+        for index, n in counts.items():
+            phrase, weight = rule_keywords[index]
+            add(topic, weight * taxonomy.title_weight, "title", phrase, n)
+    for topic, counts in enumerate(taxonomy._matcher.counts(abstract)):
+        rule_keywords = taxonomy.topics[topic].keywords
+        for index, n in counts.items():
+            phrase, weight = rule_keywords[index]
+            add(topic, weight * (1.0 + 0.5 * (min(n, _MAX_REPEATS) - 1)), "abstract", phrase, n)
+    return totals
+
+
 def topic_scores(
     title: str,
     abstract: str,
@@ -152,29 +208,32 @@ def topic_scores(
     when it occurs twice and 2 when three or more times. The source's own keywords count like
     the title (an author who names a subject means it); a listed category adds its weight.
     """
-    totals = [0.0] * len(taxonomy.topics)
-    if keywords:
-        text = " . ".join(keywords)
-        for topic, counts in enumerate(taxonomy._matcher.counts(text)):
-            rule_keywords = taxonomy.topics[topic].keywords
-            for index in counts:
-                totals[topic] += rule_keywords[index][1] * taxonomy.title_weight
-    if categories:
-        wanted = {c.strip().lower() for c in categories}
-        for topic, rule in enumerate(taxonomy.topics):
-            for category, weight in rule.categories:
-                if category.lower() in wanted:
-                    totals[topic] += weight
-    for topic, counts in enumerate(taxonomy._matcher.counts(title)):
-        keywords = taxonomy.topics[topic].keywords
-        for index in counts:
-            totals[topic] += keywords[index][1] * taxonomy.title_weight
-    for topic, counts in enumerate(taxonomy._matcher.counts(abstract)):
-        keywords = taxonomy.topics[topic].keywords
-        for index, n in counts.items():
-            totals[topic] += keywords[index][1] * (1.0 + 0.5 * (min(n, _MAX_REPEATS) - 1))
+    totals = _tally(title, abstract, taxonomy, keywords, categories, None)
     order = sorted(range(len(totals)), key=lambda i: (-totals[i], i))
     return [(taxonomy.topics[i].name, totals[i]) for i in order if totals[i] > 0]
+
+
+def topic_evidence(
+    title: str,
+    abstract: str,
+    taxonomy: Taxonomy,
+    keywords: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+) -> list[Evidence]:
+    """``topic_scores`` with the hits behind each score, best first; same scores, same order."""
+    record: list[list[Hit]] = [[] for _ in taxonomy.topics]
+    totals = _tally(title, abstract, taxonomy, keywords, categories, record)
+    order = sorted(range(len(totals)), key=lambda i: (-totals[i], i))
+    return [
+        Evidence(taxonomy.topics[i].name, totals[i], tuple(record[i]))
+        for i in order
+        if totals[i] > 0
+    ]
+
+
+def secondary_floor(best: float, taxonomy: Taxonomy) -> float:
+    """The score a topic after the best one needs to be kept as well."""
+    return max(taxonomy.min_score, min(taxonomy.secondary_ratio * best, taxonomy.strong_score))
 
 
 def assign_topics(
@@ -196,8 +255,7 @@ def assign_topics(
     scores = topic_scores(title, abstract, taxonomy, keywords, categories)
     if not scores or scores[0][1] < taxonomy.min_score:
         return (taxonomy.fallback,)
-    best = scores[0][1]
-    floor = max(taxonomy.min_score, min(taxonomy.secondary_ratio * best, taxonomy.strong_score))
+    floor = secondary_floor(scores[0][1], taxonomy)
     return tuple(name for name, score in scores[:max_topics] if score >= floor)
 
 
