@@ -81,12 +81,17 @@ def check_mapping(
     found = Diagnostics()
     values: dict[str, object] = {k.name: k.default for k in keys}
     reported: set[str] = set()
+    near: dict[str, str] = {}  # a declared key -> the unknown key that looks like it
     for raw_name, value in data.items():
         name = str(raw_name)  # YAML reads `on:` or `1:` as a non-text key
         key = by_name.get(name)
         if key is None:
             close = did_you_mean(name, by_name)
             hint = f"did you mean '{close}'?" if close else None
+            if close and unknown == "error":
+                reported.add(close)  # `titel:` is the missing title, not a second problem
+            if close:
+                near.setdefault(close, name)
             message = f"{where + ': ' if where else ''}unknown {what} '{name}'"
             if unknown == "error":
                 if hint is None and where and len(by_name) <= 8:
@@ -104,9 +109,9 @@ def check_mapping(
             values[name] = checked
     for key in keys:
         if key.required and key.name not in reported and _missing(values[key.name]):
-            found.add(
-                Diagnostic(_missing_message(key, where, data.get(key.name)), *locate(key.name))
-            )
+            message = _missing_message(key, where, data.get(key.name))
+            hint = f"is '{near[key.name]}' meant to be it?" if key.name in near else None
+            found.add(Diagnostic(message, *locate(key.name), hint=hint))
     return values, found
 
 
