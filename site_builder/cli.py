@@ -185,16 +185,12 @@ def _ingest(args: argparse.Namespace) -> int:
         since=args.since,
         limit=args.limit,
         columns=args.column,
+        strict=args.strict,  # warnings raised as errors before anything is written
     )
-    if args.strict and report.warnings:
-        for w in report.warnings:
-            print(f"error: {w}", file=sys.stderr)
-        print("ingest: nothing written (--strict and warnings above)", file=sys.stderr)
-        return EXIT_ERRORS
     _print_warnings(report.warnings)
     if not args.quiet:
-        for line in report.duplicates + report.renamed:
-            print(line)
+        for note in report.duplicates + report.renamed:
+            print(note)
         for rel in report.kept_edited:
             print(f"kept {rel}: edited by hand, not overwritten")
         for rel in report.kept_deleted:
