@@ -87,11 +87,6 @@ class Config:
         return self.content_dir / "papers"
 
 
-def suggest(key: str, choices: list[str]) -> str:
-    """Kept for callers: the one did-you-mean is errors.suggestion."""
-    return suggestion(key, choices)
-
-
 def builtin_themes_dir() -> Path:
     """Themes shipped with the package: inside it when installed, beside it in a checkout."""
     here = Path(__file__).resolve().parent

@@ -75,7 +75,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_state(path: Path) -> dict[str, dict[str, str]]:
+def _read_state(path: Path, label: str) -> dict[str, dict[str, str]]:
     if not path.is_file():
         return {}
     try:
@@ -94,7 +94,7 @@ def _read_state(path: Path) -> dict[str, dict[str, str]]:
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ContentError(
             "ingest state is damaged; delete it to treat every existing file as hand-edited",
-            path,
+            label,
         ) from None
 
 
@@ -354,7 +354,7 @@ def ingest(
     found = Diagnostics()  # warnings and notes, in the order found
     papers_dir = config.papers_dir
     state_path = config.content_dir / STATE_NAME
-    state = _read_state(state_path)
+    state = _read_state(state_path, _rel(state_path, config))
     by_arxiv = {e["arxiv"]: k for k, e in state.items() if "arxiv" in e}
     by_doi = {e["doi"]: k for k, e in state.items() if "doi" in e}
 
