@@ -409,14 +409,6 @@ _TOPIC_KEYS = (
 _WEIGHT = Key("weight", float, 0.0, "how much the phrase counts")
 
 
-def _place_name(at: Place) -> str:
-    """("areas", 1, "topics", 0) as a person reads it: areas[1].topics[0]."""
-    text = ""
-    for part in at:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
 class _Reader:
     """Checks one parsed taxonomy file, collecting every problem at its line."""
 
@@ -456,7 +448,7 @@ class _Reader:
 
     def entries(self, value: object, at: Place, what: str) -> list[object]:
         """A list of areas or topics: a list with at least one entry."""
-        name = _place_name(at)
+        name = self.describe(at)
         if not isinstance(value, list):
             self.error(at, f"{name} must be a list of {what}s, got {type_name(value)}")
             return []
