@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import Diagnostic, SiteError
+from .errors import Diagnostic, ErrorList, SiteError
 
 if TYPE_CHECKING:
     from .config import Config
@@ -185,16 +185,12 @@ def _ingest(args: argparse.Namespace) -> int:
         since=args.since,
         limit=args.limit,
         columns=args.column,
+        strict=args.strict,  # warnings raised as errors before anything is written
     )
-    if args.strict and report.warnings:
-        for w in report.warnings:
-            print(f"error: {w}", file=sys.stderr)
-        print("ingest: nothing written (--strict and warnings above)", file=sys.stderr)
-        return EXIT_ERRORS
     _print_warnings(report.warnings)
     if not args.quiet:
-        for line in report.duplicates + report.renamed:
-            print(line)
+        for note in report.duplicates + report.renamed:
+            print(note)
         for rel in report.kept_edited:
             print(f"kept {rel}: edited by hand, not overwritten")
         for rel in report.kept_deleted:
@@ -207,22 +203,40 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _config(args: argparse.Namespace) -> Config:
-    """site.yaml with the --base-url and --output flags of build and check applied."""
-    from .config import load_config
-
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The --base-url and --output flags of build and check, as settings."""
     overrides: dict[str, object] = {}
     if args.base_url is not None:
         overrides["base_url"] = args.base_url
     if args.output is not None:
         overrides["output_dir"] = str(args.output.resolve())
-    return load_config(args.site, overrides)
+    return overrides
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """site.yaml with the flags applied."""
+    from .config import load_config
+
+    return load_config(args.site, _overrides(args))
+
+
+def _build_config(args: argparse.Namespace) -> Config:
+    """site.yaml for a build. When it is wrong, the content files and the taxonomy are still
+    read (the wrong settings at their defaults), so one run lists every error of all three."""
+    from .config import check_config
+    from .validate import validate_sources
+
+    config, found = check_config(args.site, _overrides(args))
+    if found.ok:
+        return config
+    _papers, _taxonomy, more = validate_sources(config)
+    raise ErrorList([*found.errors, *more.errors])
 
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    config = _config(args)
+    config = _build_config(args)
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE

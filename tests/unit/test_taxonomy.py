@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, ErrorList
 from site_builder.taxonomy import (
     Taxonomy,
     TopicRule,
@@ -609,12 +609,12 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
         (
             "topics:\n  - name: A\n    keywords: {a: 1}\n  - name: B\n    keywrods: {b: 1}\n",
             5,
-            "topics[1] (B) has an unknown key 'keywrods'; did you mean 'keywords'?",
+            "topics[1] (B): unknown key 'keywrods' (did you mean 'keywords'?)",
         ),
         (
             "fallbak: Other\ntopics:\n  - name: A\n    keywords: {a: 1}\n",
             1,
-            "the taxonomy has an unknown key 'fallbak'; did you mean 'fallback'?",
+            "unknown taxonomy key 'fallbak' (did you mean 'fallback'?)",
         ),
         (
             "topics:\n  - name: A\n    keywords: {a: 1}\n  - name: a\n    keywords: {b: 1}\n",
@@ -630,7 +630,8 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
         (
             "topics:\n  - name: A\n    slug: Not A Slug\n    keywords: {a: 1}\n",
             3,
-            "is not path-safe",
+            "topics[0] (A).slug must be lowercase letters, digits and '-' (it becomes a URL), "
+            "got 'Not A Slug' (try 'not-a-slug')",
         ),
         (
             "topics:\n  - name: A\n    keywords:\n      rl: 1\n      RL: 2\n",
@@ -639,7 +640,7 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
         ),
         ("topics:\n  - name: A\n    keywords:\n      '***': 1\n", 4, "not a usable phrase"),
         ("topics:\n  - name: A\n    keywords: {a: 0}\n", 3, "at least one phrase with a positive"),
-        ("topics:\n  - keywords: {a: 1}\n", 2, "topics[0] needs a 'name'"),
+        ("topics:\n  - keywords: {a: 1}\n", 2, "topics[0] needs 'name'"),
         ("topics:\n  - name: ''\n    keywords: {a: 1}\n", 2, "topics[0].name must not be empty"),
         ("topics: []\n", 1, "topics must list at least one topic"),
         ("topics: {a: 1}\n", 1, "topics must be a list of topics, got a mapping"),
@@ -765,3 +766,43 @@ def test_bad_two_level_files_name_the_line(source: str, line: int, message: str)
         parse_taxonomy(source, Path("t.yaml"))
     assert caught.value.line == line
     assert message in str(caught.value)
+
+
+def test_every_error_in_the_file_is_reported_in_one_run() -> None:
+    source = (
+        "scoring:\n  strong_score: 0\n"  # 2
+        "areas:\n"
+        "  - name: Vision\n"  # 4
+        "    slug: Vision!\n"  # 5
+        "    topics:\n"
+        "      - name: Detection\n"  # 7
+        "        keywords: {detect*: 4, '': 1}\n"  # 8
+        "  - name: Audio\n"  # 9
+        "    descripton: Sound.\n"  # 10
+        "    topics:\n"
+        "      - name: Detection\n"  # 12
+        "        keywords: {speech: 0}\n"  # 13
+    )
+    with pytest.raises(ErrorList) as caught:
+        parse_taxonomy(source, Path("t.yaml"))
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "t.yaml:2: scoring.strong_score must be positive, got 0",
+        "t.yaml:5: areas[0] (Vision).slug must be lowercase letters, digits and '-' "
+        "(it becomes a URL), got 'Vision!' (try 'vision')",
+        "t.yaml:8: areas[0] (Vision).topics[0] (Detection).keywords: '' is not a usable phrase "
+        "(words separated by spaces or hyphens; '*' only at the end of a word)",
+        "t.yaml:10: areas[1] (Audio): unknown key 'descripton' (did you mean 'description'?)",
+        "t.yaml:12: areas[1] (Audio).topics[0] (Detection): topic 'Detection' is already "
+        "defined on line 7",
+        "t.yaml:13: areas[1] (Audio).topics[0] (Detection).keywords needs at least one phrase "
+        "with a positive weight",
+    ]
+
+
+def test_an_unknown_key_without_a_near_miss_lists_the_keys() -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_taxonomy("topics:\n  - name: A\n    keywords: {a: 1}\n    zzz: 1\n", Path("t"))
+    assert str(caught.value) == (
+        "t:4: topics[0] (A): unknown key 'zzz' "
+        "(expected one of: name, slug, description, keywords, categories)"
+    )
