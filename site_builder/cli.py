@@ -160,6 +160,13 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument(
         "--output", type=Path, metavar="FILE", help="write the draft here (default: print it)"
     )
+    explain = topics_sub.add_parser(
+        "explain",
+        help="why papers get their topics: scores and keyword hits (no paper: counts per topic)",
+    )
+    explain.add_argument(
+        "papers", nargs="*", metavar="PAPER", help="a paper's slug or content file (any number)"
+    )
     return parser
 
 
@@ -316,6 +323,35 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
+    if args.topics_command == "explain":
+        return _topics_explain(args)
+    return _topics_suggest(args)
+
+
+def _topics_explain(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .explain import explain_paper, find_papers, summary
+    from .load import load_papers
+    from .taxonomy import load_taxonomy
+
+    config = load_config(args.site)
+    papers, warnings = load_papers(config)
+    _print_warnings(warnings)
+    taxonomy = load_taxonomy(config.topics_file)
+    if not args.papers:
+        print(summary(papers, taxonomy, config.max_topics))
+        return EXIT_OK
+    try:
+        chosen = find_papers(papers, args.papers, config.site_dir)
+    except KeyError as missing:
+        print(f"error: no paper with the slug or file {missing}", file=sys.stderr)
+        return EXIT_ERRORS
+    texts = [explain_paper(p, taxonomy, config.max_topics, config.site_dir) for p in chosen]
+    print("\n\n".join(texts))
+    return EXIT_OK
+
+
+def _topics_suggest(args: argparse.Namespace) -> int:
     from .config import load_config
     from .load import load_papers
     from .suggest import draft_yaml, suggest

@@ -3,6 +3,7 @@ them, and a broken taxonomy file is reported at the right line."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -236,8 +237,9 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "discovery. We train an E(3)-equivariant network to generate low-energy conformers and "
         "to predict chemical properties of small molecules and proteins. Our model is faster "
         "than physics-based simulation and more accurate than previous learned approaches.",
-        {"ai-for-science"},
-        "ai-for-science",
+        # The specific topic, not the umbrella "AI for science" beside it.
+        {"molecules-and-drug-discovery"},
+        "molecules-and-drug-discovery",
     ),
     (
         "Doubly Robust Estimation of Heterogeneous Treatment Effects",
@@ -274,8 +276,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "vision transformer backbone and refine the remaining ones for object detection. On "
         "COCO the detector runs 1.8x faster with a small drop in average precision, making "
         "real-time detection possible on a laptop GPU.",
-        {"computer-vision", "efficiency"},
-        "computer-vision",
+        {"object-detection-and-segmentation", "efficiency"},
+        "object-detection-and-segmentation",
     ),
     (
         "Text-Conditioned Latent Diffusion for Drum Loop Generation",
@@ -806,3 +808,38 @@ def test_an_unknown_key_without_a_near_miss_lists_the_keys() -> None:
         "t:4: topics[0] (A): unknown key 'zzz' "
         "(expected one of: name, slug, description, keywords, categories)"
     )
+
+
+def test_broad_topics_do_not_repeat_their_specific_neighbours(default: Taxonomy) -> None:
+    # A paper shows its most specific topics: an umbrella topic that held every keyword of a
+    # narrower one would tie with it on each of its papers and take them all.
+    keywords = {r.name: {k for k, w in r.keywords if w > 0} for r in default.topics}
+    for a, b in itertools.combinations(keywords, 2):
+        assert len(keywords[a] & keywords[b]) <= 2, (a, b, sorted(keywords[a] & keywords[b]))
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "specific", "not_also"),
+    [
+        (
+            "Certified Defences Against Adversarial Patches",
+            "Adversarial examples fool image classifiers. We certify robustness to adversarial "
+            "patch attacks with randomized smoothing and report certified accuracy.",
+            "Adversarial robustness",
+            "Fairness and bias",
+        ),
+        (
+            "Test-Time Adaptation with Entropy Minimisation under Distribution Shift",
+            "A model meets a domain shift at test time. Test-time adaptation updates the "
+            "normalisation layers on unlabelled target domain batches.",
+            "Domain adaptation and generalization",
+            "Representation and transfer learning",
+        ),
+    ],
+)
+def test_a_paper_gets_the_specific_topic_not_the_umbrella(
+    default: Taxonomy, title: str, abstract: str, specific: str, not_also: str
+) -> None:
+    topics = assign_topics(title, abstract, default)
+    assert topics[0] == specific, topics
+    assert not_also not in topics, topics
