@@ -6,6 +6,7 @@ tally (taxonomy.topic_evidence), so what is printed is what the build does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from .taxonomy import Evidence, Taxonomy, assign_topics, secondary_floor, topic_
 
 SHOWN_TOPICS = 5  # scoring topics listed per paper, best first
 SHOWN_HITS = 8  # hits listed per topic, strongest first
+# Control characters in a title (an ANSI escape, a carriage return) would act on the terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def find_papers(papers: Sequence[Paper], wanted: Sequence[str], site_dir: Path) -> list[Paper]:
@@ -37,7 +40,7 @@ def find_papers(papers: Sequence[Paper], wanted: Sequence[str], site_dir: Path) 
 
 def explain_paper(paper: Paper, taxonomy: Taxonomy, max_topics: int, site_dir: Path) -> str:
     """What the assigner found in one paper, and which topics it keeps."""
-    lines = [f"{_shown(paper, site_dir)}: {paper.title}"]
+    lines = [f"{_shown(paper, site_dir)}: {_CONTROL.sub(' ', paper.title).strip()}"]
     evidence = topic_evidence(
         paper.title, paper.abstract, taxonomy, paper.keywords, paper.categories
     )

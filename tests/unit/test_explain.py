@@ -96,3 +96,10 @@ def test_cli_explains_a_paper_and_refuses_an_unknown_one(
     assert "1 papers; 0 got the fallback" in capsys.readouterr().out
     assert main(["--site", str(site), "topics", "explain", "missing"]) == 1
     assert "no paper with the slug or file 'missing'" in capsys.readouterr().err
+
+
+def test_a_hostile_title_cannot_drive_the_terminal(taxonomy) -> None:
+    hostile = Paper(**{**DIFFUSION.__dict__, "title": "Diffusion\x1b[2J\x1b]0;pwned\x07\rmodels"})
+    first = explain_paper(hostile, taxonomy, 3, Path("/site")).splitlines()[0]
+    assert "\x1b" not in first and "\r" not in first and "\x07" not in first
+    assert first.endswith("Diffusion [2J ]0;pwned models")
