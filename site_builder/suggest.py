@@ -176,14 +176,30 @@ def _top_terms(vocab: np.ndarray, scores: np.ndarray, freq: np.ndarray) -> list[
         term = str(vocab[i])
         if freq[i] < 2 and len(chosen) >= 2:
             continue  # a word used once says little about a whole cluster
-        words = set(term.split())
-        # Skip a term that only repeats words of a better one ("neural" after "neural network").
-        if any(words <= set(other.split()) or set(other.split()) <= words for other, _ in chosen):
+        words = term.split()
+        # Skip a term that only repeats words of a better one ("neural" after "neural network",
+        # "graphs" after "graph": keywords match plurals anyway, and a name needs two ideas).
+        if any(
+            _covers(words, other.split()) or _covers(other.split(), words) for other, _ in chosen
+        ):
             continue
         chosen.append((term, float(scores[i])))
         if len(chosen) == _KEYWORDS:
             break
     return chosen
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two spellings of one idea, roughly: graph and graphs, science and scientific,
+    computation and computing (they share all but the last three letters of the shorter)."""
+    short = min(len(a), len(b))
+    shared = next((i for i in range(short) if a[i] != b[i]), short)
+    return shared >= max(4, short - 3) or a == b
+
+
+def _covers(words: list[str], others: list[str]) -> bool:
+    """Every word of ``words`` is, roughly, a word of ``others``."""
+    return all(any(_same_word(w, o) for o in others) for w in words)
 
 
 def _named(drafts: list[DraftTopic]) -> tuple[DraftTopic, ...]:

@@ -111,3 +111,23 @@ def test_cli_writes_a_draft_and_never_overwrites_one(
     assert main(["--site", str(site), "topics", "suggest", "--output", str(out)]) == 1
     assert out.read_text() == "# my edits\n"
     assert "exists" in capsys.readouterr().err
+
+
+def test_a_name_is_two_ideas_not_two_spellings_of_one() -> None:
+    # Papers on graphs say "graph" and "graphs"; the draft names and keywords say it once.
+    texts = [
+        ("Shortest paths in planar graphs", "We find shortest paths in planar graphs; each graph"),
+        ("Colouring sparse graphs", "Graph colouring of sparse graphs with few colours"),
+        ("Matching in bipartite graphs", "A bipartite graph matching algorithm for large graphs"),
+        ("Protein folding kinetics", "Folding of a small protein; folding rates and kinetics"),
+        ("Protein folding intermediates", "Intermediates on the folding path of proteins"),
+        ("Misfolded protein aggregates", "Aggregates of misfolded protein and folding chaperones"),
+    ]
+    papers = tuple(
+        Paper(slug=f"p{i}", title=t, date=dt.date(2024, 1, 1), abstract=a)
+        for i, (t, a) in enumerate(texts)
+    )
+    for draft in suggest(papers, 2):
+        terms = [t for t, _ in draft.keywords]
+        assert not ({"graph", "graphs"} <= set(terms)), terms
+        assert draft.name not in ("Graph and graphs", "Graphs and graph"), draft.name
