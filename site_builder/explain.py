@@ -71,7 +71,8 @@ def explain_paper(paper: Paper, taxonomy: Taxonomy, max_topics: int, site_dir: P
         lines.append(f"  {mark} {_num(item.score):>6}  {item.topic}")
         lines.append(f"            {_hits(item)}")
     if len(evidence) > SHOWN_TOPICS:
-        lines.append(f"    … and {len(evidence) - SHOWN_TOPICS} more topics with lower scores")
+        more = len(evidence) - SHOWN_TOPICS
+        lines.append(f"    … and {more} more topic{'s' if more > 1 else ''} with lower scores")
     return "\n".join(lines)
 
 

@@ -103,3 +103,26 @@ def test_a_hostile_title_cannot_drive_the_terminal(taxonomy) -> None:
     first = explain_paper(hostile, taxonomy, 3, Path("/site")).splitlines()[0]
     assert "\x1b" not in first and "\r" not in first and "\x07" not in first
     assert first.endswith("Diffusion [2J ]0;pwned models")
+
+
+def test_output_cut_short_by_a_pager_is_not_an_error(tmp_path: Path) -> None:
+    # `site-builder topics explain | head -1`: the reader closes the pipe early.
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    (site / "content" / "papers").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: T\n")
+    for i in range(300):
+        (site / "content" / "papers" / f"p{i}.md").write_text(
+            f"---\ntitle: Diffusion paper {i}\ndate: 2024-01-01\n---\n{DIFFUSION.abstract}\n"
+        )
+    command = [sys.executable, "-m", "site_builder", "--site", str(site), "topics", "explain"]
+    command += [f"p{i}" for i in range(300)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err
