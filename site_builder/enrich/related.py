@@ -49,6 +49,7 @@ TOPIC_WEIGHT = 0.1
 # Collections up to this size are compared on every term: exact, and still fast. Above it,
 # candidates come from each paper's strongest terms only and are then re-scored exactly.
 EXACT_LIMIT = 20_000
+HASHED_COLUMNS = 2**22  # columns of the hashed term matrix above EXACT_LIMIT
 TERMS_PER_PAPER = 30  # strongest terms kept per paper when looking for candidates
 MIN_CANDIDATES = 20  # candidates re-scored exactly per paper (at least 4x the count)
 # Multiply-adds (= an upper bound on stored scores) per block of rows: about 100 MB of
@@ -75,6 +76,8 @@ def term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     n_docs = len(papers)
+    if n_docs > EXACT_LIMIT:
+        return _hashed_term_matrix(papers)
     vectorizer = TfidfVectorizer(
         stop_words=stop_words(),
         token_pattern=TOKEN_PATTERN,
@@ -90,6 +93,39 @@ def term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
         dtype=np.float32,
     )
     return vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+
+
+def _hashed_term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
+    """term_matrix for large collections: the same weights (words, raw counts, smooth IDF,
+    terms in one paper or in over half of them dropped, L2 rows), with terms hashed to
+    columns instead of looked up in a vocabulary. A vocabulary of every word of 100,000
+    abstracts (and the list of the ones dropped) cost ~130 MB at the peak; hashing needs none.
+    Two words sharing a column (2^22 of them) change a similarity only in the last digits."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    n_docs = len(papers)
+    counts = HashingVectorizer(
+        stop_words=stop_words(),
+        token_pattern=TOKEN_PATTERN,
+        n_features=HASHED_COLUMNS,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    ).transform(paper_text(p) for p in papers)
+    counts = counts.tocsr()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    kept = (df >= 2) & (df <= 0.5 * n_docs)
+    counts.data[~kept[counts.indices]] = 0
+    counts.eliminate_zeros()
+    if counts.nnz == 0:
+        raise ValueError("no term is shared by two papers")
+    idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
+    counts.data *= idf[counts.indices]
+    norms = np.sqrt(np.bincount(
+        np.repeat(np.arange(n_docs), np.diff(counts.indptr)), counts.data**2, minlength=n_docs
+    )).astype(np.float32)  # fmt: skip
+    counts.data /= np.repeat(np.where(norms > 0, norms, 1), np.diff(counts.indptr))
+    return counts
 
 
 def strongest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
