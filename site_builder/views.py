@@ -451,7 +451,7 @@ class ViewStore:
         if not self.author_pages or len(slugs) != len(paper.authors):
             return tuple(AuthorLink(name, None) for name in paper.authors)
         return tuple(
-            AuthorLink(name, self.u.path(urls.author(a)))
+            AuthorLink(name, self.u.path(urls.author(a)) if a else None)
             for name, a in zip(paper.authors, slugs, strict=True)
         )
 

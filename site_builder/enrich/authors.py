@@ -78,7 +78,10 @@ def assign_authors(site: Site, rules: AuthorRules) -> Site:
     ConfigError naming both people, at the slug's line."""
     spellings: dict[str, dict[str, int]] = {}  # person id -> spelling -> count
     order: dict[str, int] = {}  # person id -> first appearance, for ties
-    byline: dict[str, list[str]] = {}
+    byline: dict[str, list[str]] = {}  # paper -> its people, each once
+    # paper -> the person of each name in its byline ("" for a name with no letters); a byline
+    # may name one person twice ("John Smith and J. Smith" merged), each name is linked
+    named: dict[str, list[str]] = {}
     split_of: dict[tuple[str, str], str] = {}  # (name key, paper slug) -> person id
     for key, people in rules.splits.items():
         for i, person in enumerate(people):
@@ -86,14 +89,17 @@ def assign_authors(site: Site, rules: AuthorRules) -> Site:
                 split_of[(key, paper)] = f"{key}\x00{i}"
     for paper in site.papers:
         ids: list[str] = []
+        names_of = named.setdefault(paper.slug, [])
         for raw in paper.authors:
             shown = display_form(raw)
             key = name_key(raw)
             if not key:
+                names_of.append("")
                 continue
             person = split_of.get((key, paper.slug)) or key
             if person == key and key in rules.merges:
                 person = name_key(rules.merges[key])
+            names_of.append(person)
             if person in ids:
                 continue
             ids.append(person)
@@ -127,7 +133,9 @@ def assign_authors(site: Site, rules: AuthorRules) -> Site:
             key=lambda a: a.slug,
         )
     )
-    paper_authors = {slug: tuple(slugs[p] for p in ids) for slug, ids in byline.items()}
+    paper_authors = {
+        slug: tuple(slugs[p] if p else "" for p in people) for slug, people in named.items()
+    }
     return replace(site, authors=authors, paper_authors=paper_authors)
 
 

@@ -56,8 +56,11 @@ def test_initials_are_never_merged_by_the_rule() -> None:
 
 
 def test_byline_order_and_repeats() -> None:
-    s = assign_authors(site(paper("a", "B Two", "A One", "b two")), AuthorRules())
-    assert s.paper_authors["a"] == ("b-two", "a-one")
+    s = assign_authors(site(paper("a", "B Two", "A One", "b two", "--")), AuthorRules())
+    # One slug per name of the byline, so each name links to its page; a person named twice
+    # has one page, and a name with no letters none.
+    assert s.paper_authors["a"] == ("b-two", "a-one", "b-two", "")
+    assert [a.paper_slugs for a in s.authors] == [("a",), ("a",)]  # the paper once each
     assert [a.slug for a in s.authors] == ["a-one", "b-two"]  # sorted by slug
 
 
