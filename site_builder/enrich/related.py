@@ -237,19 +237,22 @@ def topic_matrix(
     that a product of two rows is ``weight`` * the cosine of the two topic sets. Topics in
     ``ignore`` (the taxonomy's fallback, which means "no topic fits") are left out."""
     skip = {name.casefold() for name in ignore}
-    columns: dict[str, int] = {}
-    rows, cols = [], []
-    for row, paper in enumerate(papers):
-        names = {t.casefold() for t in paper.topics} - skip
-        for name in sorted(names):
-            rows.append(row)
-            cols.append(columns.setdefault(name, len(columns)))
+    per_paper = [sorted({t.casefold() for t in paper.topics} - skip) for paper in papers]
+    # Columns in name order, so that two builds' matrices can be compared column by column.
+    columns = {name: i for i, name in enumerate(topic_columns(per_paper))}
+    rows = [row for row, names in enumerate(per_paper) for _ in names]
+    cols = [columns[name] for names in per_paper for name in names]
     data = np.ones(len(rows), dtype=np.float32)
     matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(papers), len(columns)))
     lengths = np.diff(matrix.indptr)
     scale = np.sqrt(weight) / np.sqrt(np.maximum(lengths, 1))
     matrix.data *= np.repeat(scale, lengths).astype(np.float32)
     return matrix
+
+
+def topic_columns(per_paper: Sequence[Sequence[str]]) -> list[str]:
+    """The topic names (casefolded) that are columns of topic_matrix, in column order."""
+    return sorted({name for names in per_paper for name in names})
 
 
 def related_papers(
