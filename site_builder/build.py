@@ -503,8 +503,9 @@ class Builder:
         if memo is None and previous.related_memo is not None:
             memo = related_incremental.Memo.from_plain(previous.related_memo)
         papers, count = site.papers, config.related_count
+        ignore = (site.fallback_topic,) if site.fallback_topic else ()
         mapping, memo = killable(
-            lambda: related_incremental.related_papers(papers, count, memo), cancel
+            lambda: related_incremental.related_papers(papers, count, memo, ignore), cancel
         )
         if self.cache.enabled:
             state.related_memo = memo.to_plain() if memo is not None else None
@@ -704,7 +705,7 @@ def _assign_topics(
     if all(hit or p.topics_from_file for p, hit in zip(papers, hits, strict=True)):
         whole = _digest(key, [(p.slug, p.topics) for p in given])
     if whole is not None and previous.topic_site is not None and previous.topic_site[0] == whole:
-        _key, names, kept_topics, kept_areas = previous.topic_site
+        _key, names, kept = previous.topic_site
         done = tuple(
             replace(p, topics=t, topics_from_file=False)
             if hit
@@ -713,7 +714,7 @@ def _assign_topics(
         )
         state.topic_memo = memo
         state.topic_site = previous.topic_site
-        return Site(papers=done, topics=kept_topics, areas=kept_areas)
+        return replace(kept, papers=done)
     site = topics.assign(tuple(given), taxonomy, config.max_topics)
     done = tuple(
         replace(p, topics_from_file=False) if hit else p
@@ -723,7 +724,7 @@ def _assign_topics(
     if whole is None:  # now every paper's answer is known: the next build can tell
         whole = _digest(key, [(p.slug, p.topics) for p in site.papers])
         # (the papers' topics after assign are canonical: assign gives them back unchanged)
-    state.topic_site = (whole, tuple(p.topics for p in done), site.topics, site.areas)
+    state.topic_site = (whole, tuple(p.topics for p in done), replace(site, papers=()))
     return replace(site, papers=done)
 
 
@@ -755,7 +756,7 @@ def _fingerprint(paper: Paper, site: Site) -> str:
 
 def _related_key(site: Site, config: Config) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{config.related_count}|site_builder.enrich.related".encode())
+    digest.update(f"{config.related_count}|site_builder.enrich.related|{site.fallback_topic}".encode())
     for p in site.papers:
         digest.update(repr((p.slug, p.title, p.abstract, p.authors, p.topics)).encode() + b"\0")
     return digest.hexdigest()

@@ -89,10 +89,8 @@ class BuildState:
     # (title, abstract, keywords, categories) -> topics the taxonomy gave, valid for topic_key
     topic_key: str = ""
     topic_memo: dict[tuple[Any, ...], tuple[str, ...]] = field(default_factory=dict)
-    # (hash of assign's whole input, each paper's topics, the Topics, the Areas) of the last run
-    topic_site: tuple[str, tuple[tuple[str, ...], ...], tuple[Any, ...], tuple[Any, ...]] | None = (
-        None
-    )
+    # (hash of assign's whole input, each paper's topics, assign's Site without its papers)
+    topic_site: tuple[str, tuple[tuple[str, ...], ...], Any] | None = None
     # (bylines-and-rules hash, authors, paper slug -> author slugs, unused-rule warnings)
     authors: tuple[str, tuple[Any, ...], dict[str, tuple[str, ...]], tuple[Any, ...]] | None = None
     head: Head | None = None  # what a no-op build needs; also stored apart (BuildCache.head)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import Diagnostic, SiteError
+from .errors import Diagnostic, ErrorList, SiteError
 
 if TYPE_CHECKING:
     from .config import Config
@@ -160,6 +161,13 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument(
         "--output", type=Path, metavar="FILE", help="write the draft here (default: print it)"
     )
+    explain = topics_sub.add_parser(
+        "explain",
+        help="why papers get their topics: scores and keyword hits (no paper: counts per topic)",
+    )
+    explain.add_argument(
+        "papers", nargs="*", metavar="PAPER", help="a paper's slug or content file (any number)"
+    )
     return parser
 
 
@@ -185,16 +193,12 @@ def _ingest(args: argparse.Namespace) -> int:
         since=args.since,
         limit=args.limit,
         columns=args.column,
+        strict=args.strict,  # warnings raised as errors before anything is written
     )
-    if args.strict and report.warnings:
-        for w in report.warnings:
-            print(f"error: {w}", file=sys.stderr)
-        print("ingest: nothing written (--strict and warnings above)", file=sys.stderr)
-        return EXIT_ERRORS
     _print_warnings(report.warnings)
     if not args.quiet:
-        for line in report.duplicates + report.renamed:
-            print(line)
+        for note in report.duplicates + report.renamed:
+            print(note)
         for rel in report.kept_edited:
             print(f"kept {rel}: edited by hand, not overwritten")
         for rel in report.kept_deleted:
@@ -207,22 +211,40 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _config(args: argparse.Namespace) -> Config:
-    """site.yaml with the --base-url and --output flags of build and check applied."""
-    from .config import load_config
-
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The --base-url and --output flags of build and check, as settings."""
     overrides: dict[str, object] = {}
     if args.base_url is not None:
         overrides["base_url"] = args.base_url
     if args.output is not None:
         overrides["output_dir"] = str(args.output.resolve())
-    return load_config(args.site, overrides)
+    return overrides
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """site.yaml with the flags applied."""
+    from .config import load_config
+
+    return load_config(args.site, _overrides(args))
+
+
+def _build_config(args: argparse.Namespace) -> Config:
+    """site.yaml for a build. When it is wrong, the content files and the taxonomy are still
+    read (the wrong settings at their defaults), so one run lists every error of all three."""
+    from .config import check_config
+    from .validate import validate_sources
+
+    config, found = check_config(args.site, _overrides(args))
+    if found.ok:
+        return config
+    _papers, _taxonomy, more = validate_sources(config)
+    raise ErrorList([*found.errors, *more.errors])
 
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    config = _config(args)
+    config = _build_config(args)
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
@@ -302,6 +324,35 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
+    if args.topics_command == "explain":
+        return _topics_explain(args)
+    return _topics_suggest(args)
+
+
+def _topics_explain(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .explain import explain_paper, find_papers, summary
+    from .load import load_papers
+    from .taxonomy import load_taxonomy
+
+    config = load_config(args.site)
+    papers, warnings = load_papers(config)
+    _print_warnings(warnings)
+    taxonomy = load_taxonomy(config.topics_file)
+    if not args.papers:
+        print(summary(papers, taxonomy, config.max_topics))
+        return EXIT_OK
+    try:
+        chosen = find_papers(papers, args.papers, config.site_dir)
+    except KeyError as missing:
+        print(f"error: no paper with the slug or file {missing}", file=sys.stderr)
+        return EXIT_ERRORS
+    texts = [explain_paper(p, taxonomy, config.max_topics, config.site_dir) for p in chosen]
+    print("\n\n".join(texts))
+    return EXIT_OK
+
+
+def _topics_suggest(args: argparse.Namespace) -> int:
     from .config import load_config
     from .load import load_papers
     from .suggest import draft_yaml, suggest
@@ -350,3 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERRORS
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`site-builder topics explain | head`): not an error of ours.
+        # Point stdout at /dev/null so that Python's own flush at exit stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError, SiteError, raise_collected, suggestion
+from .errors import ConfigError, Diagnostics, raise_collected, suggestion
 from .schema import Key, check_mapping
 from .yamlutil import parse_with_lines, type_name
 
@@ -87,11 +87,6 @@ class Config:
         return self.content_dir / "papers"
 
 
-def suggest(key: str, choices: list[str]) -> str:
-    """Kept for callers: the one did-you-mean is errors.suggestion."""
-    return suggestion(key, choices)
-
-
 def builtin_themes_dir() -> Path:
     """Themes shipped with the package: inside it when installed, beside it in a checkout."""
     here = Path(__file__).resolve().parent
@@ -151,7 +146,21 @@ def _resolve_theme(site_dir: Path, name: str, where: Path | str, line: int | Non
 
 
 def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -> Config:
-    """Read site.yaml in site_dir (optional), apply overrides (e.g. --base-url), validate."""
+    """Read site.yaml in site_dir (optional), apply overrides (e.g. --base-url), validate.
+    Raises ConfigError (or ErrorList) with every problem found."""
+    config, found = check_config(site_dir, overrides)
+    raise_collected([ConfigError.of(d) for d in found.errors])
+    return config
+
+
+def check_config(
+    site_dir: Path, overrides: Mapping[str, object] | None = None
+) -> tuple[Config, Diagnostics]:
+    """The config, with every wrong setting at its default, and every problem found.
+
+    A build whose site.yaml is wrong still reads its content and taxonomy with this config,
+    so that one run lists every error. Raises only when site.yaml cannot be read at all.
+    """
     site_dir = site_dir.resolve()
     config_file = site_dir / CONFIG_NAME
     raw: dict[str, object] = {}
@@ -180,7 +189,7 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         return CONFIG_NAME, lines.get(key)
 
     values, found = check_mapping(raw, SETTINGS, at)
-    errors: list[SiteError] = [ConfigError.of(d) for d in found.errors]
+    defaults = {k.name: k.default for k in SETTINGS}
 
     def get(key: str) -> object:
         return values[key]
@@ -210,31 +219,34 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
                 *at("output_dir"),
             )
 
-    # Each check runs even when an earlier one failed, so every problem is reported at once.
+    # Each check runs even when an earlier one failed, so every problem is reported at once;
+    # a setting that fails is checked again at its default, for the rest of the run to use.
     checked: dict[str, object] = {}
-    checks = {
-        "base": lambda: normalise_base_url(str(get("base_url")), *at("base_url")),
-        "content_dir": lambda: site_path("content_dir"),
-        "output_dir": lambda: site_path("output_dir"),
-        "templates_dir": lambda: site_path("templates_dir"),
-        "static_dir": lambda: site_path("static_dir"),
-        "topics_file": topics_path,
-        "theme_dir": lambda: _resolve_theme(site_dir, str(get("theme")), *at("theme")),
+    checks: dict[str, tuple[str, Callable[[], object]]] = {
+        "base": ("base_url", lambda: normalise_base_url(str(get("base_url")), *at("base_url"))),
+        "content_dir": ("content_dir", lambda: site_path("content_dir")),
+        "output_dir": ("output_dir", lambda: site_path("output_dir")),
+        "templates_dir": ("templates_dir", lambda: site_path("templates_dir")),
+        "static_dir": ("static_dir", lambda: site_path("static_dir")),
+        "topics_file": ("topics_file", topics_path),
+        "theme_dir": ("theme", lambda: _resolve_theme(site_dir, str(get("theme")), *at("theme"))),
     }
-    for name, check in checks.items():
+    for name, (key, check) in checks.items():
         try:
             checked[name] = check()
         except ConfigError as exc:
-            errors.append(exc)
-    if "content_dir" in checked and "output_dir" in checked:
-        try:
-            check_folders(checked["content_dir"], checked["output_dir"])  # type: ignore[arg-type]
-        except ConfigError as exc:
-            errors.append(exc)
-    raise_collected(errors)
+            found.extend(exc)
+            values[key] = defaults[key]
+            checked[name] = check()  # the default is valid (a missing packaged theme raises)
+    try:
+        check_folders(checked["content_dir"], checked["output_dir"])  # type: ignore[arg-type]
+    except ConfigError as exc:
+        found.extend(exc)
+        values["output_dir"] = defaults["output_dir"]
+        checked["output_dir"] = site_path("output_dir")
     base_url, base_path = checked["base"]  # type: ignore[misc]
 
-    return Config(
+    config = Config(
         site_dir=site_dir,
         config_file=config_file if config_file.is_file() else None,
         title=str(get("title")).strip() or "Papers",
@@ -262,3 +274,4 @@ def load_config(site_dir: Path, overrides: Mapping[str, object] | None = None) -
         daily_pages=bool(get("daily_pages")),
         saved_list=bool(get("saved_list")),
     )
+    return config, found

@@ -2,9 +2,11 @@
 
 Conventions (every stage follows them):
 
-- A problem is a :class:`Diagnostic`: severity (``"error"`` or ``"warning"``), message, path
-  relative to the site folder where the file is inside it, 1-based line and column where known,
-  and an optional hint (the did-you-mean, or what to do).
+- A problem is a :class:`Diagnostic`: severity (``"error"``, ``"warning"`` or ``"note"``: what
+  a run did that a user may want to know, e.g. two records merged), message, path relative to
+  the site folder (or, for ingest's input files, to where the user ran), 1-based line and column
+  where known or else a place in the file (a JSON path such as ``$[2].paper``), and an optional
+  hint (the did-you-mean, or what to do).
 - A stage that can go on after a problem collects into a :class:`Diagnostics` and returns it
   (warnings and errors alike) with its result; it never prints and never fills a caller's list.
   A stage that cannot go on raises :class:`SiteError` (or :class:`ErrorList` for several), whose
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -53,6 +55,7 @@ class Diagnostic:
     column: int | None
     hint: str | None
     severity: Severity
+    place: str | None  # where in a file without lines: a JSON path such as "$[2].paper"
 
     def __init__(
         self,
@@ -62,6 +65,8 @@ class Diagnostic:
         column: int | None = None,
         hint: str | None = None,
         severity: Severity = "error",
+        *,
+        place: str | None = None,
     ):
         object.__setattr__(self, "message", message)
         object.__setattr__(self, "path", _path_str(path))
@@ -69,10 +74,11 @@ class Diagnostic:
         object.__setattr__(self, "column", column)
         object.__setattr__(self, "hint", hint)
         object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "place", place or None)
 
     @property
     def location(self) -> str:
-        """``path:line:col`` (as much of it as is known), or ``""``."""
+        """``path:line:col`` (as much of it as is known), ``path: $[2].paper``, or ``""``."""
         if self.path is None:
             return ""
         parts = [self.path]
@@ -80,7 +86,8 @@ class Diagnostic:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
-        return ":".join(parts)
+        where = ":".join(parts)
+        return f"{where}: {self.place}" if self.place else where
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
@@ -104,7 +111,7 @@ class Diagnostic:
 
     def as_error(self) -> SiteError:
         """This problem as an exception (``--strict`` raises warnings this way)."""
-        return ContentError(self.message, self.path, self.line, column=self.column, hint=self.hint)
+        return ContentError.of(self)
 
     def _with(self, **changes: object) -> Diagnostic:
         values = {
@@ -114,6 +121,7 @@ class Diagnostic:
             "column": self.column,
             "hint": self.hint,
             "severity": self.severity,
+            "place": self.place,
         }
         values.update(changes)
         return Diagnostic(**values)  # type: ignore[arg-type]
@@ -130,8 +138,10 @@ class Warn(Diagnostic):
         column: int | None = None,
         hint: str | None = None,
         severity: Severity = "warning",
+        *,
+        place: str | None = None,
     ):
-        super().__init__(message, path, line, column, hint, severity)
+        super().__init__(message, path, line, column, hint, severity, place=place)
 
 
 class SiteError(Exception):
@@ -145,14 +155,15 @@ class SiteError(Exception):
         *,
         column: int | None = None,
         hint: str | None = None,
+        place: str | None = None,
     ):
         super().__init__(message)
-        self.diagnostic = Diagnostic(message, path, line, column, hint)
+        self.diagnostic = Diagnostic(message, path, line, column, hint, place=place)
 
     @classmethod
     def of(cls, diagnostic: Diagnostic) -> SiteError:
         d = diagnostic
-        return cls(d.message, d.path, d.line, column=d.column, hint=d.hint)
+        return cls(d.message, d.path, d.line, column=d.column, hint=d.hint, place=d.place)
 
     @property
     def message(self) -> str:
@@ -251,6 +262,15 @@ class Diagnostics:
         return tuple(d for d in self.items if d.severity == "warning")
 
     @property
+    def notes(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.items if d.severity == "note")
+
+    def note(
+        self, message: str, path: Path | str | None = None, line: int | None = None, **extra: object
+    ) -> None:
+        self.items.append(Diagnostic(message, path, line, severity="note", **extra))  # type: ignore[arg-type]
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 
@@ -258,16 +278,19 @@ class Diagnostics:
         return Diagnostics([d.relative_to(site_dir) for d in self.items])
 
     def strict(self) -> Diagnostics:
-        """Every warning as an error (``--strict``)."""
-        return Diagnostics([d.as_diagnostic_error() for d in self.items])
+        """Every warning as an error (``--strict``); notes stay notes."""
+        return Diagnostics(
+            [d.as_diagnostic_error() if d.severity == "warning" else d for d in self.items]
+        )
 
-    def raise_errors(self) -> None:
-        """Raise every error found so far, together; do nothing when there are none."""
+    def raise_errors(self, kind: type[SiteError] = SiteError) -> None:
+        """Raise every error found so far, together (one as ``kind``, several as an ErrorList
+        of ``kind``); do nothing when there are none."""
         errors = self.errors
         if len(errors) == 1:
-            raise SiteError.of(errors[0])
+            raise kind.of(errors[0])
         if errors:
-            raise ErrorList(errors)
+            raise ErrorList([kind.of(d) for d in errors])
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.items)

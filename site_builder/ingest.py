@@ -27,23 +27,25 @@ from typing import Any
 
 from . import frontmatter
 from .config import Config
-from .errors import ContentError, SiteError, Warn
+from .errors import ContentError, Diagnostic, Diagnostics, SiteError
 from .links import find_arxiv_id, find_links
 from .model import Link
 from .slugs import make_slug, with_suffix
 from .sources import Options, Record
 from .sources.clean import arxiv_id as clean_arxiv
 from .sources.clean import doi as clean_doi
-from .sources.registry import FORMAT_NAMES, parse_source
+from .sources.registry import parse_source
 
 STATE_NAME = ".ingest-state.json"
-FORMATS = FORMAT_NAMES
 _LIST_FIELDS = ("authors", "links", "categories", "keywords")
 _SCALAR_FIELDS = ("abstract", "arxiv", "doi", "openreview", "venue")
 
 
 @dataclass
 class IngestReport:
+    """What a run did. Files by their path in the site; merges and renames are notes
+    (Diagnostics of severity "note"), each naming where in the input the paper was."""
+
     source: Path
     sources: list[Path] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
@@ -51,9 +53,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     kept_edited: list[str] = field(default_factory=list)
     kept_deleted: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)  # merges, each naming both places
-    renamed: list[str] = field(default_factory=list)  # slug collisions resolved by a suffix
-    warnings: list[Warn] = field(default_factory=list)
+    duplicates: list[Diagnostic] = field(default_factory=list)  # merges, naming both places
+    renamed: list[Diagnostic] = field(default_factory=list)  # slug collisions given a suffix
+    warnings: tuple[Diagnostic, ...] = ()  # as the build returns them
 
     def summary(self) -> str:
         return (
@@ -73,7 +75,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_state(path: Path) -> dict[str, dict[str, str]]:
+def _read_state(path: Path, label: str) -> dict[str, dict[str, str]]:
     if not path.is_file():
         return {}
     try:
@@ -92,7 +94,7 @@ def _read_state(path: Path) -> dict[str, dict[str, str]]:
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ContentError(
             "ingest state is damaged; delete it to treat every existing file as hand-edited",
-            path,
+            label,
         ) from None
 
 
@@ -196,7 +198,7 @@ def _same_paper(a: Record, b: Record) -> str | None:
     return "title"
 
 
-def _record_from_file(path: Path, source_default: str) -> Record | None:
+def _record_from_file(path: Path, rel: str, source_default: str) -> Record | None:
     """A content file that ingest wrote, read back as a record (topics dropped: they were the
     machine's, and the build assigns them now)."""
     try:
@@ -233,7 +235,7 @@ def _record_from_file(path: Path, source_default: str) -> Record | None:
         venue=opt("venue"),
         categories=strs("categories"),
         keywords=strs("keywords"),
-        where=str(path),
+        origin=rel,
         source=opt("source") or source_default,
     )
 
@@ -298,12 +300,28 @@ class _Planned:
         return replace(self._records[key], abstract=abstract)
 
 
+def _place_in_file(record: Record) -> str:
+    """Another record of the same file, as a message names it: 'on line 7', 'at $[2].paper'."""
+    return f"at {record.place}" if record.place else f"on line {record.line}"
+
+
 def _rel(path: Path, config: Config) -> str:
     return (
         path.relative_to(config.site_dir).as_posix()
         if path.is_relative_to(config.site_dir)
         else str(path)
     )
+
+
+def shown_path(path: Path, cwd: Path | None = None) -> Path:
+    """A source file as messages name it: relative to where the user ran when it is inside
+    it, else as given (it opens the same either way)."""
+    if not path.is_absolute():
+        return path
+    try:
+        return path.relative_to((cwd or Path.cwd()).resolve())
+    except (ValueError, OSError):
+        return path
 
 
 def ingest(
@@ -317,10 +335,12 @@ def ingest(
     since: dt.date | None = None,
     limit: int | None = None,
     columns: Sequence[tuple[str, str]] = (),
+    strict: bool = False,
 ) -> IngestReport:
     """Parse every source and merge their papers into ``content/papers/``. Every file is
-    parsed before anything is written, so an error in any of them writes nothing."""
-    paths = [sources] if isinstance(sources, Path) else list(sources)
+    parsed before anything is written, so an error in any of them writes nothing; with
+    ``strict`` a warning is such an error too."""
+    paths = [shown_path(p) for p in ([sources] if isinstance(sources, Path) else sources)]
     today = today or dt.date.today()
     options = Options(
         year=year or config.year or today.year,
@@ -331,9 +351,10 @@ def ingest(
         columns=tuple(columns),
     )
     report = IngestReport(source=paths[0], sources=paths)
+    found = Diagnostics()  # warnings and notes, in the order found
     papers_dir = config.papers_dir
     state_path = config.content_dir / STATE_NAME
-    state = _read_state(state_path)
+    state = _read_state(state_path, _rel(state_path, config))
     by_arxiv = {e["arxiv"]: k for k, e in state.items() if "arxiv" in e}
     by_doi = {e["doi"]: k for k, e in state.items() if "doi" in e}
 
@@ -366,19 +387,22 @@ def ingest(
         if match is not None:
             key, why = match
             earlier = planned.get(key)
-            if why == "title" and earlier.source == record.source:
-                place = (
-                    f"line {earlier.line}"
-                    if earlier.where == f"{earlier.source}:{earlier.line}"
-                    else earlier.where
-                )
+            if why == "title" and earlier.origin == record.origin:
                 report.duplicates.append(
-                    f"{record.where}: duplicate of the paper on {place} "
-                    f"({record.title[:60]!r}); kept one"
+                    Diagnostic(
+                        f"duplicate of the paper {_place_in_file(earlier)} "
+                        f"({record.title[:60]!r}); kept one",
+                        severity="note",
+                        **record.at(),  # type: ignore[arg-type]
+                    )
                 )
             else:
                 report.duplicates.append(
-                    f"{record.where}: same paper as {earlier.where} (matched by {why}); merged"
+                    Diagnostic(
+                        f"same paper as {earlier.where} (matched by {why}); merged",
+                        severity="note",
+                        **record.at(),  # type: ignore[arg-type]
+                    )
                 )
             record = merge(earlier, record)
         else:
@@ -393,19 +417,12 @@ def ingest(
                 while f"{tkey}#{n}" in planned:
                     n += 1
                 key = f"{tkey}#{n}"
-                what = "abstract" if earlier.source == record.source else "identifier"
-                line = record.line if record.where == f"{record.source}:{record.line}" else None
-                place = (
-                    f"line {earlier.line}"
-                    if line and earlier.source == record.source
-                    else (earlier.where)
-                )
-                report.warnings.append(
-                    Warn(
-                        f"same title as the paper on {place} but a different {what}; kept both",
-                        record.source,
-                        line,
-                    )
+                same_file = earlier.origin == record.origin
+                what = "abstract" if same_file else "identifier"
+                place = _place_in_file(earlier) if same_file else f"at {earlier.where}"
+                found.warn(
+                    f"same title as the paper {place} but a different {what}; kept both",
+                    **record.at(),  # type: ignore[arg-type]
                 )
             run_title.setdefault(tkey, []).append(key)
         planned[key] = record
@@ -416,10 +433,17 @@ def ingest(
 
     streaming = replace(options, sink=plan)
     for path in paths:
-        parsed = parse_source(path, streaming, format_name)
-        report.warnings.extend(parsed.warnings)
+        try:
+            parsed = parse_source(path, streaming, format_name)
+        except SiteError as exc:  # the other files are still read: every error in one run
+            found.catch(exc)
+            continue
+        found.extend(parsed.warnings)
         for record in parsed.records:  # formats that return their records rather than sink them
             plan(record)
+    # Nothing is written yet: a bad file (or, with --strict, a warning) stops the run here.
+    (found.strict() if strict else found).raise_errors(ContentError)
+    report.warnings = found.warnings
 
     slug_owner: dict[str, str] = {entry["slug"]: key for key, entry in state.items()}
     # Every source is parsed by now, so nothing below can fail on bad input: files are written
@@ -438,7 +462,11 @@ def ingest(
                 slug = with_suffix(base, n)
             if slug != base:
                 report.renamed.append(
-                    f"{record.where}: slug '{base}' is taken; this paper is '{slug}'"
+                    Diagnostic(
+                        f"slug '{base}' is taken; this paper is '{slug}'",
+                        severity="note",
+                        **record.at(),  # type: ignore[arg-type]
+                    )
                 )
         slug_owner[slug] = key
         path = papers_dir / f"{slug}.md"
@@ -446,12 +474,16 @@ def ingest(
         current = path.read_bytes() if path.exists() else None
         ours = entry is not None and current is not None and entry["sha256"] == _sha(current)
         if ours and current is not None:
-            existing = _record_from_file(path, record.source)
+            existing = _record_from_file(path, rel, record.source)
             if existing is not None:
                 same_source = existing.source == record.source
                 if not same_source:
                     report.duplicates.append(
-                        f"{record.where}: same paper as {rel} (from {existing.source}); merged"
+                        Diagnostic(
+                            f"same paper as {rel} (from {existing.source}); merged",
+                            severity="note",
+                            **record.at(),  # type: ignore[arg-type]
+                        )
                     )
                 record = merge(existing, record, replace_fields=same_source)
         data = render_record(record, slug)

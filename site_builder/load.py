@@ -5,37 +5,78 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from . import frontmatter
 from .config import Config
-from .errors import ContentError, Diagnostic, SiteError, Warn, raise_collected, suggestion
+from .errors import ContentError, Diagnostic, SiteError, raise_collected, suggestion
 from .model import ABSTRACT_FORMATS, LINK_KINDS, Link, Paper
-from .schema import Key, check_mapping
-from .slugs import is_valid_slug
+from .schema import DATE, IDENTIFIER, SLUG, Key, Kind, check_mapping
 from .yamlutil import type_name
 
-# Every front matter key, once, with what it is for (docs/content.md lists the same).
-# Kinds marked ``object`` get their own checks in _Fields (dates, links, identifiers).
+
+def _links(name: str, value: object) -> tuple[tuple[str, ...], object]:
+    """[{url, kind}] (or bare URLs) into Links: http(s) only, a known kind; each bad entry named."""
+    if not isinstance(value, list):
+        return (f"{name} must be a list of {{url, kind}} entries, got {type_name(value)}",), None
+    problems: list[str] = []
+    links: list[Link] = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            problems.append(f"{name}[{i}] must have a 'url', got {item!r}"[:200])
+            continue
+        url = item["url"].strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            problems.append(f"{name}[{i}].url must be an http(s) URL, got {url!r}"[:200])
+            continue
+        kind = item.get("kind", "other")
+        if kind not in LINK_KINDS:
+            problems.append(
+                f"{name}[{i}].kind must be one of {', '.join(LINK_KINDS)}, got {kind!r}"[:200]
+                + suggestion(str(kind), LINK_KINDS)
+            )
+            continue
+        links.append(Link(url=url, kind=kind))
+    return tuple(problems), tuple(links)
+
+
+LINKS = Kind("list of {url, kind}", _links)
+MAX_TOPICS_IN_FILE = 10
+
+# Every front matter key, once: its type, range, default and what it is for (docs/content.md
+# lists the same). load_paper checks a file against these and nothing else.
 FRONT_MATTER: tuple[Key, ...] = (
-    Key("title", object, None, "the paper's title (required)"),
-    Key("date", object, None, "publication or listing date, YYYY-MM-DD (required)"),
-    Key("slug", object, None, "the URL name, papers/<slug>/; default: the file name"),
+    Key("title", str, None, "the paper's title (required)", required=True),
+    Key("date", DATE, None, "publication or listing date, YYYY-MM-DD (required)", required=True),
+    Key("slug", SLUG, None, "the URL name, papers/<slug>/; default: the file name"),
     Key("authors", list, (), "author names, in order"),
-    Key("topics", list, (), "topic names; written here they win over the taxonomy"),
-    Key("links", object, (), "[{url, kind}]: code, project, demo, dataset, pdf, video, other"),
-    Key("arxiv", object, None, "arXiv id, quoted: '2403.01230'"),
-    Key("doi", object, None, "DOI, quoted"),
-    Key("source", object, None, "where the paper came from (the ingested file)"),
-    Key("format", object, "markdown", "the abstract's format: markdown or text"),
-    Key("venue", object, None, "where it was published or accepted"),
+    Key(
+        "topics",
+        list,
+        (),
+        "topic names; written here they win over the taxonomy",
+        high=MAX_TOPICS_IN_FILE,
+    ),
+    Key("links", LINKS, (), "[{url, kind}]: code, project, demo, dataset, pdf, video, other"),
+    Key("arxiv", IDENTIFIER, None, "arXiv id, quoted: '2403.01230'"),
+    Key("doi", IDENTIFIER, None, "DOI, quoted"),
+    Key("source", str, None, "where the paper came from (the ingested file)"),
+    Key(
+        "format",
+        str,
+        "markdown",
+        "the abstract's format: markdown or text",
+        choices=ABSTRACT_FORMATS,
+    ),
+    Key("venue", str, None, "where it was published or accepted"),
     Key("categories", list, (), "the source's subject categories (e.g. arXiv's cs.LG)"),
     Key("keywords", list, (), "the source's keywords; help the taxonomy pick topics"),
-    Key("openreview", object, None, "OpenReview forum id, quoted"),
+    Key("openreview", IDENTIFIER, None, "OpenReview forum id, quoted"),
 )
 KNOWN_KEYS = tuple(k.name for k in FRONT_MATTER)
-MAX_TOPICS_IN_FILE = 10
 
 
 def content_files(papers_dir: Path) -> list[Path]:
@@ -50,101 +91,14 @@ def content_files(papers_dir: Path) -> list[Path]:
     )
 
 
-class _Fields:
-    """Reads typed values out of one file's front matter, collecting errors with lines."""
-
-    def __init__(self, path: Path, label: str, meta: dict[str, Any], lines: dict[str, int]):
-        self.path, self.label, self.meta, self.lines = path, label, meta, lines
-        self.errors: list[SiteError] = []
-
-    def fail(self, key: str, message: str) -> None:
-        self.errors.append(ContentError(message, self.label, self.lines.get(key, 1)))
-
-    def identifier(self, key: str) -> str | None:
-        """arXiv ids and DOIs: YAML reads `2403.01230` as a number and drops the last 0."""
-        value = self.meta.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.fail(key, f"{key} must be quoted text, e.g. {key}: '{value}'")
-            return None
-        return self.text(key)
-
-    def text(self, key: str, required: bool = False) -> str | None:
-        value = self.meta.get(key)
-        if value is None:
-            if required:
-                self.fail(key, f"'{key}' is required")
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # `arxiv: 2403.01234` reads as a number in YAML
-        if not isinstance(value, str):
-            self.fail(key, f"{key} must be text, got {type_name(value)}")
-            return None
-        value = value.strip()
-        if required and not value:
-            self.fail(key, f"'{key}' must not be empty")
-        return value or None
-
-    def text_list(self, key: str) -> tuple[str, ...]:
-        value = self.meta.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, f"{key} must be a list of strings, got {value!r}"[:200])
-            return ()
-        items = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
-        return items
-
-    def date(self, key: str) -> dt.date | None:
-        value = self.meta.get(key)
-        if value is None:
-            self.fail(key, f"'{key}' is required (YYYY-MM-DD)")
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip()[:10])
-            except ValueError:
-                pass
-        self.fail(key, f"{key} must be a date like 2024-03-11, got {value!r}")
-        return None
-
-    def links(self, key: str) -> tuple[Link, ...]:
-        value = self.meta.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.fail(key, f"{key} must be a list of {{url, kind}} entries, got {type_name(value)}")
-            return ()
-        links: list[Link] = []
-        for i, item in enumerate(value):
-            if isinstance(item, str):
-                item = {"url": item}
-            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-                self.fail(key, f"{key}[{i}] must have a 'url', got {item!r}"[:200])
-                continue
-            url = item["url"].strip()
-            parts = urlsplit(url)
-            if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-                self.fail(key, f"{key}[{i}].url must be an http(s) URL, got {url!r}"[:200])
-                continue
-            kind = item.get("kind", "other")
-            if kind not in LINK_KINDS:
-                self.fail(
-                    key,
-                    f"{key}[{i}].kind must be one of {', '.join(LINK_KINDS)}, got {kind!r}"
-                    f"{suggestion(str(kind), LINK_KINDS)}",
-                )
-                continue
-            links.append(Link(url=url, kind=kind))
-        return tuple(links)
+def _text(value: object) -> str | None:
+    """Text as the model keeps it: stripped, and None when there is none."""
+    return (str(value).strip() or None) if value is not None else None
 
 
 def load_paper(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
-    """One content file into a Paper and its warnings; raises ContentError (or ErrorList)."""
-    warnings: list[Diagnostic] = []
+    """One content file into a Paper and its warnings; raises ContentError (or ErrorList) with
+    every problem of the file, each at its key's line."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -154,73 +108,50 @@ def load_paper(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ContentError(f"not UTF-8 text (byte offset {exc.start})", label, line) from None
-    meta, lines, body, _body_line = frontmatter.split(text, label)
-    fields = _Fields(path, label, meta, lines)
+    meta, lines, body, body_line = frontmatter.split(text, label)
     # Only a near miss of a known key is reported (a typo); other keys are the user's own data.
-    # Types of the keys are checked by _Fields below, which keeps their historical messages.
-    _values, found = check_mapping(
-        {k: None for k in meta},
+    values, found = check_mapping(
+        meta,
         FRONT_MATTER,
-        lambda key: (label, lines.get(key)),
+        lambda key: (label, lines.get(key, 1)),
         unknown="warn-typo",
         what="front matter key",
     )
-    warnings.extend(found.warnings)
-    title = fields.text("title", required=True)
-    date = fields.date("date")
-    slug = fields.text("slug") or path.stem
-    if not is_valid_slug(slug):
-        fields.fail(
-            "slug",
-            f"slug must be lowercase letters, digits and '-' (it becomes a URL), got {slug!r}"[
-                :200
-            ],
-        )
-    topics = fields.text_list("topics")
-    if len(topics) > MAX_TOPICS_IN_FILE:
-        fields.fail("topics", f"a paper can have at most {MAX_TOPICS_IN_FILE} topics")
-    paper_links = fields.links("links")
-    authors = fields.text_list("authors")
-    arxiv = fields.identifier("arxiv")
-    doi = fields.identifier("doi")
-    source = fields.text("source")
-    venue = fields.text("venue")
-    categories = fields.text_list("categories")
-    keywords = fields.text_list("keywords")
-    openreview = fields.identifier("openreview")
-    body_format = fields.text("format") or "markdown"
-    if body_format not in ABSTRACT_FORMATS:
-        fields.fail(
-            "format",
-            f"format must be one of {', '.join(ABSTRACT_FORMATS)}, got {body_format!r}"[:200]
-            + suggestion(body_format, ABSTRACT_FORMATS),
-        )
+    slug = values["slug"]
+    if slug is None:  # the file name is the slug then: it must be one too
+        problems, slug = SLUG.check("the file name (the slug, as there is no slug: key)", path.stem)
+        for problem in problems:
+            found.error(problem, label, 1)
     if not body.strip():
-        warnings.append(Warn("no abstract below the front matter", label, _body_line))
-    raise_collected(fields.errors)
-    assert title is not None and date is not None
+        found.warn("no abstract below the front matter", label, body_line)
+    problems = sorted(found.errors, key=lambda d: d.line or 0)  # stable: file order within a line
+    if problems:
+        raise_collected([ContentError.of(d) for d in problems])  # type: ignore[misc]
+    title, date = _text(values["title"]), values["date"]
+    assert title is not None and isinstance(date, dt.date) and isinstance(slug, str)
+    topics: tuple[str, ...] = values["topics"]  # type: ignore[assignment]
     paper = Paper(
         slug=slug,
         title=" ".join(title.split()),
         date=date,
         abstract=body,
-        authors=authors,
+        authors=values["authors"],  # type: ignore[arg-type]
         topics=topics,
-        links=paper_links,
-        arxiv=arxiv,
-        doi=doi,
-        source=source,
-        venue=venue,
-        categories=categories,
-        keywords=keywords,
-        openreview=openreview,
+        links=values["links"],  # type: ignore[arg-type]
+        arxiv=values["arxiv"],  # type: ignore[arg-type]
+        doi=values["doi"],  # type: ignore[arg-type]
+        source=_text(values["source"]),
+        venue=_text(values["venue"]),
+        categories=values["categories"],  # type: ignore[arg-type]
+        keywords=values["keywords"],  # type: ignore[arg-type]
+        openreview=values["openreview"],  # type: ignore[arg-type]
         path=path,
         topics_from_file="topics" in meta and bool(topics),
-        format=body_format,
+        format=str(values["format"]),
         title_line=lines.get("title"),
-        abstract_line=_body_line,
+        abstract_line=body_line,
     )
-    return paper, tuple(warnings)
+    return paper, found.warnings
 
 
 ParseFile = Callable[[Path, str], tuple[Paper, tuple[Diagnostic, ...]]]

@@ -80,6 +80,10 @@ class Site:
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     areas: tuple[Area, ...] = ()  # taxonomy order; empty for a one-level taxonomy
     authors: tuple[Author, ...] = ()  # by slug; empty until enrich/authors runs
-    # paper slug -> its authors' slugs, in byline order (enrich/authors.py)
+    # paper slug -> the author slug of each name in its byline, in order ("" for a name with
+    # no letters; one person named twice has one slug twice) (enrich/authors.py)
     paper_authors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The taxonomy's "no topic fits" topic: a paper has it, but no two papers share a subject
+    # by having it (related papers ignore it).
+    fallback_topic: str = ""
 

@@ -1,9 +1,10 @@
 """`site-builder topics suggest`: a draft taxonomy for a collection the default does not fit.
 
-Papers are clustered on their words (TF-IDF, reduced by LSA, then k-means: all from
-scikit-learn), and each cluster is named by its class-based TF-IDF terms: the words frequent in
-the cluster and rare in the others. The result is a one-level taxonomy file, in the format
-`topics_file:` reads, with member counts and example titles as comments for the user to edit.
+Papers are clustered on their words (TF-IDF factored by non-negative matrix factorisation,
+NMF: both from scikit-learn), and each cluster is named by its class-based TF-IDF terms: the
+words frequent in the cluster and rare in the others. The result is a one-level taxonomy file,
+in the format `topics_file:` reads, with member counts and example titles as comments for the
+user to edit.
 Everything is seeded, so the same collection always gives the same draft.
 """
 
@@ -12,12 +13,13 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
+from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.preprocessing import normalize
 
@@ -118,24 +120,32 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         ngram_range=(1, 2),
         min_df=2 if len(papers) >= 20 else 1,
         max_df=0.5 if len(papers) >= 20 else 1.0,
+        # The most frequent terms are the ones clusters are made of; capping the vocabulary
+        # keeps NMF quick on large collections (10k papers: ~175k terms otherwise).
+        max_features=30_000,
         lowercase=True,
     )
     counts = counter.fit_transform(texts).astype(np.float64)
     vocab = np.array(counter.get_feature_names_out())
     if counts.shape[1] < 2:
         raise ValueError("the papers share too few words to cluster")
-    # TF-IDF (sublinear tf, smooth idf), then LSA so that synonyms that co-occur pull together.
+    # TF-IDF (sublinear tf, smooth idf), then NMF: each paper is a mix of k non-negative
+    # "topics" of co-occurring words and joins the one it has most of. On labelled
+    # collections (bench/quality.py) this recovered the themes better than k-means on LSA
+    # (physics 1.00 vs 1.00, biology 1.00 vs 0.80, 122 arXiv papers 0.40 vs 0.31 mean best
+    # F1), and it stays sparse, so 100k papers fit in memory. SVD-based start: deterministic.
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
     idf = np.log((1 + len(papers)) / (1 + df)) + 1
     tfidf = counts.copy()
     tfidf.data = np.log1p(tfidf.data)
     tfidf = normalize(tfidf.multiply(idf).tocsr())
-    dims = min(100, tfidf.shape[1] - 1, len(papers) - 1)
-    if dims >= 2:
-        space = normalize(TruncatedSVD(dims, random_state=0).fit_transform(tfidf))
-    else:
-        space = tfidf.toarray()
-    labels = KMeans(k, n_init=10, random_state=0).fit_predict(space)
+    with warnings.catch_warnings():
+        # Stopping at max_iter before full convergence still gives usable clusters; the
+        # warning would only alarm the user.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = NMF(k, init="nndsvd", max_iter=200, tol=1e-3, random_state=0).fit_transform(tfidf)
+    # A paper with no weight on any factor (it shares no word with the rest) joins the first.
+    labels = weights.argmax(axis=1)
 
     # Class-based TF-IDF: a cluster's term frequency, weighted by how rare the term is across
     # clusters (BERTopic's c-TF-IDF: log(1 + mean words per cluster / term frequency overall)).
@@ -166,14 +176,30 @@ def _top_terms(vocab: np.ndarray, scores: np.ndarray, freq: np.ndarray) -> list[
         term = str(vocab[i])
         if freq[i] < 2 and len(chosen) >= 2:
             continue  # a word used once says little about a whole cluster
-        words = set(term.split())
-        # Skip a term that only repeats words of a better one ("neural" after "neural network").
-        if any(words <= set(other.split()) or set(other.split()) <= words for other, _ in chosen):
+        words = term.split()
+        # Skip a term that only repeats words of a better one ("neural" after "neural network",
+        # "graphs" after "graph": keywords match plurals anyway, and a name needs two ideas).
+        if any(
+            _covers(words, other.split()) or _covers(other.split(), words) for other, _ in chosen
+        ):
             continue
         chosen.append((term, float(scores[i])))
         if len(chosen) == _KEYWORDS:
             break
     return chosen
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two spellings of one idea, roughly: graph and graphs, science and scientific,
+    computation and computing (they share all but the last three letters of the shorter)."""
+    short = min(len(a), len(b))
+    shared = next((i for i in range(short) if a[i] != b[i]), short)
+    return shared >= max(4, short - 3) or a == b
+
+
+def _covers(words: list[str], others: list[str]) -> bool:
+    """Every word of ``words`` is, roughly, a word of ``others``."""
+    return all(any(_same_word(w, o) for o in others) for w in words)
 
 
 def _named(drafts: list[DraftTopic]) -> tuple[DraftTopic, ...]:

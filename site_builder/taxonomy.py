@@ -13,18 +13,14 @@ and hyphens between words are interchangeable and optional ("auto-encoder" also 
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-
-from .errors import ContentError
-from .slugs import is_valid_slug, make_slug
+from .errors import ContentError, Diagnostics, raise_collected
+from .schema import SLUG, Key, check_mapping, check_value
+from .slugs import make_slug
+from .yamlutil import Place, Tree, parse_tree, type_name
 
 DEFAULT_FALLBACK = "Machine learning"
 DEFAULT_TITLE_WEIGHT = 3.0
@@ -139,6 +135,62 @@ def default_taxonomy_path() -> Path:
 # Assigning topics
 
 
+# Where a keyword was found, one of: "keywords" (the source's own), "category", "title",
+# "abstract"; the phrase (or category); how often; the points it added.
+Hit = tuple[str, str, int, float]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a topic scored what it did for one paper (``site-builder topics explain``)."""
+
+    topic: str
+    score: float
+    hits: tuple[Hit, ...]
+
+
+def _tally(
+    title: str,
+    abstract: str,
+    taxonomy: Taxonomy,
+    keywords: tuple[str, ...],
+    categories: tuple[str, ...],
+    record: list[list[Hit]] | None,
+) -> list[float]:
+    """Each topic's score; with ``record``, each hit is also written to record[topic]."""
+    totals = [0.0] * len(taxonomy.topics)
+
+    def add(topic: int, points: float, where: str, phrase: str, n: int) -> None:
+        totals[topic] += points
+        if record is not None:
+            record[topic].append((where, phrase, n, points))
+
+    if keywords:
+        text = " . ".join(keywords)
+        for topic, counts in enumerate(taxonomy._matcher.counts(text)):
+            rule_keywords = taxonomy.topics[topic].keywords
+            for index, n in counts.items():
+                phrase, weight = rule_keywords[index]
+                add(topic, weight * taxonomy.title_weight, "keywords", phrase, n)
+    if categories:
+        wanted = {c.strip().lower() for c in categories}
+        for topic, rule in enumerate(taxonomy.topics):
+            for category, weight in rule.categories:
+                if category.lower() in wanted:
+                    add(topic, weight, "category", category, 1)
+    for topic, counts in enumerate(taxonomy._matcher.counts(title)):
+        rule_keywords = taxonomy.topics[topic].keywords
+        for index, n in counts.items():
+            phrase, weight = rule_keywords[index]
+            add(topic, weight * taxonomy.title_weight, "title", phrase, n)
+    for topic, counts in enumerate(taxonomy._matcher.counts(abstract)):
+        rule_keywords = taxonomy.topics[topic].keywords
+        for index, n in counts.items():
+            phrase, weight = rule_keywords[index]
+            add(topic, weight * (1.0 + 0.5 * (min(n, _MAX_REPEATS) - 1)), "abstract", phrase, n)
+    return totals
+
+
 def topic_scores(
     title: str,
     abstract: str,
@@ -152,29 +204,32 @@ def topic_scores(
     when it occurs twice and 2 when three or more times. The source's own keywords count like
     the title (an author who names a subject means it); a listed category adds its weight.
     """
-    totals = [0.0] * len(taxonomy.topics)
-    if keywords:
-        text = " . ".join(keywords)
-        for topic, counts in enumerate(taxonomy._matcher.counts(text)):
-            rule_keywords = taxonomy.topics[topic].keywords
-            for index in counts:
-                totals[topic] += rule_keywords[index][1] * taxonomy.title_weight
-    if categories:
-        wanted = {c.strip().lower() for c in categories}
-        for topic, rule in enumerate(taxonomy.topics):
-            for category, weight in rule.categories:
-                if category.lower() in wanted:
-                    totals[topic] += weight
-    for topic, counts in enumerate(taxonomy._matcher.counts(title)):
-        keywords = taxonomy.topics[topic].keywords
-        for index in counts:
-            totals[topic] += keywords[index][1] * taxonomy.title_weight
-    for topic, counts in enumerate(taxonomy._matcher.counts(abstract)):
-        keywords = taxonomy.topics[topic].keywords
-        for index, n in counts.items():
-            totals[topic] += keywords[index][1] * (1.0 + 0.5 * (min(n, _MAX_REPEATS) - 1))
+    totals = _tally(title, abstract, taxonomy, keywords, categories, None)
     order = sorted(range(len(totals)), key=lambda i: (-totals[i], i))
     return [(taxonomy.topics[i].name, totals[i]) for i in order if totals[i] > 0]
+
+
+def topic_evidence(
+    title: str,
+    abstract: str,
+    taxonomy: Taxonomy,
+    keywords: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+) -> list[Evidence]:
+    """``topic_scores`` with the hits behind each score, best first; same scores, same order."""
+    record: list[list[Hit]] = [[] for _ in taxonomy.topics]
+    totals = _tally(title, abstract, taxonomy, keywords, categories, record)
+    order = sorted(range(len(totals)), key=lambda i: (-totals[i], i))
+    return [
+        Evidence(taxonomy.topics[i].name, totals[i], tuple(record[i]))
+        for i in order
+        if totals[i] > 0
+    ]
+
+
+def secondary_floor(best: float, taxonomy: Taxonomy) -> float:
+    """The score a topic after the best one needs to be kept as well."""
+    return max(taxonomy.min_score, min(taxonomy.secondary_ratio * best, taxonomy.strong_score))
 
 
 def assign_topics(
@@ -196,8 +251,7 @@ def assign_topics(
     scores = topic_scores(title, abstract, taxonomy, keywords, categories)
     if not scores or scores[0][1] < taxonomy.min_score:
         return (taxonomy.fallback,)
-    best = scores[0][1]
-    floor = max(taxonomy.min_score, min(taxonomy.secondary_ratio * best, taxonomy.strong_score))
+    floor = secondary_floor(scores[0][1], taxonomy)
     return tuple(name for name, score in scores[:max_topics] if score >= floor)
 
 
@@ -360,107 +414,275 @@ def _continues(words: list[str], i: int, rest: tuple[_Piece, ...]) -> bool:
 
 # --------------------------------------------------------------------------------------------
 # Loading and validating the YAML file
+#
+# The file is parsed once (yamlutil.parse_tree keeps every key's line); each mapping in it is
+# checked against its keys below (schema.check_mapping); every problem in the file is collected
+# and reported together, each at its own line.
 
-_TOP_KEYS = ("fallback", "scoring", "topics", "areas")
-_AREA_KEYS = ("name", "slug", "description", "topics")
-_TOPIC_KEYS = ("name", "slug", "description", "keywords", "categories")
-_SCORING_KEYS = ("title_weight", "min_score", "secondary_ratio", "strong_score")
-_SCALAR_TYPES = {
-    "tag:yaml.org,2002:str": "a string",
-    "tag:yaml.org,2002:int": "a number",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:bool": "true/false",
-    "tag:yaml.org,2002:null": "nothing",
-}
+_TOP_KEYS = (
+    Key("fallback", str, DEFAULT_FALLBACK, "the topic of a paper no topic fits"),
+    Key("scoring", object, None, "how keywords add up to a topic (the keys below)"),
+    Key("topics", object, None, "the topics (a one-level taxonomy)"),
+    Key("areas", object, None, "groups of topics, each with its own topics (two levels)"),
+)
+_SCORING_KEYS = (
+    Key(
+        "title_weight",
+        float,
+        DEFAULT_TITLE_WEIGHT,
+        "a keyword in the title counts this many times its weight",
+        above=0,
+    ),
+    Key(
+        "min_score",
+        float,
+        DEFAULT_MIN_SCORE,
+        "the score a paper's best topic needs, else it gets the fallback",
+        above=0,
+    ),
+    Key(
+        "secondary_ratio",
+        float,
+        DEFAULT_SECONDARY_RATIO,
+        "a further topic needs this share of the best topic's score ...",
+        above=0,
+        high=1,
+    ),
+    Key("strong_score", float, DEFAULT_STRONG_SCORE, "... or at least this score", above=0),
+)
+_AREA_KEYS = (
+    Key("name", str, None, "the area's name, shown to readers", required=True),
+    Key("slug", SLUG, None, "its URL name; default: from the name"),
+    Key("description", str, "", "one line shown on the area's page"),
+    Key("topics", object, None, "the area's topics", required=True),
+)
+_TOPIC_KEYS = (
+    Key("name", str, None, "the topic's name, shown to readers", required=True),
+    Key("slug", SLUG, None, "its URL name, topics/<slug>/; default: from the name"),
+    Key("description", str, "", "one line shown on the topic's page"),
+    Key("keywords", object, None, "phrase: weight, found in title and abstract", required=True),
+    Key("categories", object, None, "source category: weight, e.g. cs.CV: 4"),
+)
+# One keyword's or category's weight: any finite number (0 masks a phrase, see _Matcher).
+_WEIGHT = Key("weight", float, 0.0, "how much the phrase counts")
 
 
 class _Reader:
-    """Walks the composed YAML nodes of one file, raising ContentError at the offending line."""
+    """Checks one parsed taxonomy file, collecting every problem at its line."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, tree: Tree, path: Path):
+        self.tree, self.path = tree, path
+        self.found = Diagnostics()
+        # Topic names and slugs are unique across the whole file: a topic page has one URL.
+        self.names: dict[str, int] = {}
+        self.slugs: dict[str, tuple[str, int]] = {}
+        self.area_slugs: dict[str, tuple[str, int]] = {}
 
-    def error(self, node: yaml.Node | None, message: str) -> ContentError:
-        line = node.start_mark.line + 1 if node is not None else None
-        return ContentError(message, self.path, line)
+    def line(self, at: Place) -> int | None:
+        """The line of a place, or of the nearest place around it that has one."""
+        while at not in self.tree.lines and at:
+            at = at[:-1]
+        return self.tree.lines.get(at)
 
-    def kind(self, node: yaml.Node) -> str:
-        if isinstance(node, yaml.MappingNode):
-            return "a mapping"
-        if isinstance(node, yaml.SequenceNode):
-            return "a list"
-        if node.tag == "tag:yaml.org,2002:str" and not str(node.value).strip():
-            return "an empty string"
-        return _SCALAR_TYPES.get(node.tag, f"a {node.tag.rsplit(':', 1)[-1]}")
+    def error(self, at: Place, message: str) -> None:
+        self.found.error(message, self.path, self.line(at))
 
-    def mapping(self, node: yaml.Node, where: str, what: str) -> list[tuple[str, yaml.Node]]:
-        """The (key, value node) pairs of a mapping; keys are text, duplicates are errors."""
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error(node, f"{where} must be {what}, got {self.kind(node)}")
-        seen: dict[str, int] = {}
-        pairs = []
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error(key_node, f"{where} keys must be text, got {self.kind(key_node)}")
-            key = str(key_node.value)
-            if key in seen:
-                raise self.error(key_node, f"{where} has {key!r} twice (first on line {seen[key]})")
-            seen[key] = key_node.start_mark.line + 1
-            pairs.append((key, value_node))
-        return pairs
+    def mapping(
+        self, value: object, at: Place, where: str, keys: tuple[Key, ...], shape: str
+    ) -> dict[str, object] | None:
+        """The checked values of a mapping (defaults filled in), or None if it is no mapping."""
+        if not isinstance(value, dict):
+            self.error(at, f"{where or 'the taxonomy'} must be {shape}, got {type_name(value)}")
+            return None
+        values, found = check_mapping(
+            value,
+            keys,
+            lambda key: (self.path, self.line((*at, key))),
+            what="key" if where else "taxonomy key",
+            where=where,
+        )
+        self.found.extend(found)
+        return values
 
-    def check_keys(
-        self,
-        node: yaml.Node,
-        pairs: list[tuple[str, yaml.Node]],
-        allowed: tuple[str, ...],
-        where: str,
-    ) -> None:
-        for (key, _), (key_node, _) in zip(pairs, node.value, strict=True):
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = (
-                    f"; did you mean {close[0]!r}?"
-                    if close
-                    else f" (allowed: {', '.join(allowed)})"
-                )
-                raise self.error(key_node, f"{where} has an unknown key {key!r}{hint}")
-
-    def text(self, node: yaml.Node, where: str) -> str:
-        if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str"):
-            raise self.error(node, f"{where} must be text, got {self.kind(node)}")
-        value = str(node.value).strip()
+    def entries(self, value: object, at: Place, what: str) -> list[object]:
+        """A list of areas or topics: a list with at least one entry."""
+        name = self.describe(at)
+        if not isinstance(value, list):
+            self.error(at, f"{name} must be a list of {what}s, got {type_name(value)}")
+            return []
         if not value:
-            raise self.error(node, f"{where} must not be empty")
+            self.error(at, f"{name} must list at least one {what}")
         return value
 
-    def number(self, node: yaml.Node, where: str) -> float:
-        if not (
-            isinstance(node, yaml.ScalarNode)
-            and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-        ):
-            raise self.error(
-                node, f"{where} must be a number, got {self.kind(node)} ({_show(node)})"
+    def describe(self, at: Place) -> str:
+        """A place as messages name it, entries with their names: topics[3] (Robotics).keywords.
+        (A long file is searched by name more easily than counted.)"""
+        value: object = self.tree.value
+        text = ""
+        for part in at:
+            if isinstance(part, int):
+                value = value[part] if isinstance(value, list) and part < len(value) else None
+                name = value.get("name") if isinstance(value, dict) else None
+                text += f"[{part}]" + (
+                    f" ({name.strip()})" if isinstance(name, str) and name.strip() else ""
+                )
+            else:
+                value = value.get(part) if isinstance(value, dict) else None
+                text += f".{part}" if text else part
+        return text
+
+    def slug(self, values: dict[str, object], name: str) -> str:
+        slug = values["slug"]
+        return slug if isinstance(slug, str) else topic_slug(name)
+
+    def areas(self, value: object) -> tuple[tuple[AreaRule, ...], tuple[TopicRule, ...]]:
+        areas: list[AreaRule] = []
+        topics: list[TopicRule] = []
+        for i, item in enumerate(self.entries(value, ("areas",), "area")):
+            at: Place = ("areas", i)
+            where = self.describe(at)
+            values = self.mapping(item, at, where, _AREA_KEYS, "a mapping with name and topics")
+            if values is None:
+                continue
+            name = values["name"]
+            named = isinstance(name, str) and bool(name.strip())
+            slug = self.slug(values, str(name).strip()) if named else ""
+            # Its topics are checked even when the area itself is wrong: every error at once.
+            members = (
+                self.topics(values["topics"], (*at, "topics"), slug) if values["topics"] else []
             )
-        try:
-            value = float(SafeConstructor().construct_object(node))
-        except (ConstructorError, ValueError):
-            raise self.error(node, f"{where} must be a number, got {_show(node)}") from None
-        if not math.isfinite(value):
-            raise self.error(node, f"{where} must be a finite number, got {_show(node)}")
-        return value
+            if not named:
+                continue
+            if slug in self.area_slugs:
+                other, other_line = self.area_slugs[slug]
+                self.error(
+                    (*at, "slug" if values["slug"] else "name"),
+                    f"{where}: slug {slug!r} is already used by area {other!r} "
+                    f"on line {other_line}",
+                )
+            self.area_slugs.setdefault(slug, (str(name).strip(), self.line(at) or 0))
+            topics.extend(members)
+            areas.append(
+                AreaRule(
+                    str(name).strip(),
+                    slug,
+                    str(values["description"]).strip(),
+                    tuple(t.slug for t in members),
+                )
+            )
+        return tuple(areas), tuple(topics)
 
+    def topics(self, value: object, at: Place, area: str) -> list[TopicRule]:
+        rules: list[TopicRule] = []
+        for i, item in enumerate(self.entries(value, at, "topic")):
+            item_at: Place = (*at, i)
+            where = self.describe(item_at)
+            values = self.mapping(
+                item, item_at, where, _TOPIC_KEYS, "a mapping with name and keywords"
+            )
+            if values is None:
+                continue
+            keywords = self.weights(values["keywords"], (*item_at, "keywords"), where, "phrase")
+            categories = self.weights(
+                values["categories"], (*item_at, "categories"), where, "category"
+            )
+            name = values["name"]
+            if not isinstance(name, str) or not name.strip():
+                continue
+            name = name.strip()
+            slug = self.slug(values, name)
+            line = self.line(item_at) or 0
+            folded = name.casefold()
+            if folded in self.names:
+                self.error(
+                    (*item_at, "name"),
+                    f"{where}: topic {name!r} is already defined on line {self.names[folded]}",
+                )
+            elif slug in self.slugs:
+                other, other_line = self.slugs[slug]
+                self.error(
+                    (*item_at, "slug" if values["slug"] else "name"),
+                    f"{where}: slug {slug!r} is already used by topic {other!r} on line "
+                    f"{other_line}",
+                )
+            self.names.setdefault(folded, line)
+            self.slugs.setdefault(slug, (name, line))
+            rules.append(
+                TopicRule(
+                    name=name,
+                    slug=slug,
+                    description=str(values["description"]).strip(),
+                    keywords=keywords,
+                    categories=categories,
+                    area=area,
+                )
+            )
+        return rules
 
-def _show(node: yaml.Node) -> str:
-    if isinstance(node, yaml.ScalarNode):
-        return repr(node.value)
-    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+    def weights(
+        self, value: object, at: Place, where: str, what: str
+    ) -> tuple[tuple[str, float], ...]:
+        """A mapping of phrase (or category) to weight; keywords need one positive weight."""
+        field = "keywords" if what == "phrase" else "categories"
+        name = f"{where}.{field}"
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.error(at, f"{name} must be a mapping of {what} to weight, got {type_name(value)}")
+            return ()
+        if what == "phrase" and not value:
+            self.error(at, f"{name} must list at least one phrase")
+            return ()
+        seen: dict[str, int] = {}
+        result: list[tuple[str, float]] = []
+        bad = False
+        for raw, weight in value.items():
+            word_at = (*at, raw)
+            text = " ".join(raw.split())
+            problem = self.phrase_problem(text) if what == "phrase" else None
+            if what == "category" and not text:
+                problem = "a category must be text, e.g. cs.CV"
+            if problem:
+                self.error(word_at, f"{name}: {problem}")
+                bad = True
+                continue
+            canonical = " ".join(re.split(r"[\s\-]+", text.lower()))
+            if canonical in seen:
+                self.error(
+                    word_at, f"{name}: {text!r} is listed twice (first on line {seen[canonical]})"
+                )
+                bad = True
+                continue
+            seen[canonical] = self.line(word_at) or 0
+            problems, number = check_value(replace(_WEIGHT, name=f"{name}[{text!r}]"), weight)
+            if weight is None:
+                problems = (f"{name}[{text!r}] must be a number, got nothing",)
+            for problem in problems:
+                self.error(word_at, problem)
+            bad = bad or bool(problems)
+            if not problems:
+                result.append((text, float(number)))  # type: ignore[arg-type]
+        if what == "phrase" and not bad and all(w <= 0 for _, w in result):
+            self.error(at, f"{name} needs at least one phrase with a positive weight")
+        return tuple(result)
+
+    @staticmethod
+    def phrase_problem(phrase: str) -> str | None:
+        if not phrase or not _PHRASE_OK.fullmatch(phrase) or not re.search(r"\w", phrase):
+            return (
+                f"{phrase!r} is not a usable phrase (words separated by spaces or hyphens; "
+                "'*' only at the end of a word)"
+            )
+        if len(re.split(r"[\s\-]+", phrase)) > _MAX_WORDS:
+            return f"{phrase!r} is too long (at most {_MAX_WORDS} words)"
+        return None
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read and validate a taxonomy file; ``None`` means the packaged default.
 
-    Every problem is a ContentError naming the file and the line of the offending entry.
+    Every problem in the file is reported together, each naming the file and its line: one as
+    a ContentError, several as an ErrorList.
     """
     path = default_taxonomy_path() if path is None else Path(path)
     try:
@@ -474,230 +696,57 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
 
 def parse_taxonomy(source: str, path: Path) -> Taxonomy:
     """Validate a taxonomy given as YAML text (``path`` is only used in messages)."""
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ContentError(
-            f"YAML syntax error: {problem}", path, mark.line + 1 if mark else None
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ContentError(f"YAML syntax error: {exc}", path) from None
-    reader = _Reader(path)
-    if root is None:
+    tree = parse_tree(source, path)
+    if tree.value is None:
         raise ContentError("taxonomy file is empty; it needs a 'topics:' list", path, 1)
-    top = reader.mapping(root, "the taxonomy", "a mapping with a 'topics:' list")
-    reader.check_keys(root, top, _TOP_KEYS, "the taxonomy")
-    values = dict(top)
-
-    fallback = DEFAULT_FALLBACK
-    if "fallback" in values:
-        fallback = reader.text(values["fallback"], "fallback")
-    settings = _read_scoring(reader, values.get("scoring"))
-    if ("topics" in values) == ("areas" in values):
-        raise reader.error(
-            root, "the taxonomy needs a 'topics:' list or an 'areas:' list of topic groups (one)"
+    reader = _Reader(tree, path)
+    for place, line, first in tree.duplicates:
+        where = reader.describe(place[:-1]) or "the taxonomy"
+        reader.found.error(f"{where} has {place[-1]!r} twice (first on line {first})", path, line)
+    top = reader.mapping(tree.value, (), "", _TOP_KEYS, "a mapping with a 'topics:' list")
+    if top is None:
+        _raise(reader.found)
+    assert top is not None
+    fallback = str(top["fallback"]).strip()
+    if not fallback:
+        reader.error(("fallback",), "fallback must not be empty")
+    settings: dict[str, object] = {}
+    if top["scoring"] is not None:
+        settings = (
+            reader.mapping(top["scoring"], ("scoring",), "scoring", _SCORING_KEYS, "a mapping")
+            or {}
         )
+    has_topics, has_areas = (
+        tree.value.get("topics") is not None,
+        tree.value.get("areas") is not None,
+    )
     areas: tuple[AreaRule, ...] = ()
-    if "topics" in values:
-        topics = tuple(_read_topics(reader, values["topics"], {}, {}))
+    topics: tuple[TopicRule, ...] = ()
+    if has_topics == has_areas:
+        reader.error(
+            (), "the taxonomy needs a 'topics:' list or an 'areas:' list of topic groups (one)"
+        )
+    elif has_topics:
+        topics = tuple(reader.topics(top["topics"], ("topics",), ""))
     else:
-        areas, topics = _read_areas(reader, values["areas"])
-
-    fallback_slug = topic_slug(fallback)
+        areas, topics = reader.areas(top["areas"])
+    fallback_slug = topic_slug(fallback) if fallback else ""
     for rule in topics:
         if rule.slug == fallback_slug and rule.name != fallback:
-            raise reader.error(
-                values.get("fallback", root),
-                f"fallback {fallback!r} has the same slug as topic {rule.name!r}",
+            reader.error(
+                ("fallback",), f"fallback {fallback!r} has the same slug as topic {rule.name!r}"
             )
-    return Taxonomy(topics=topics, fallback=fallback, path=path, areas=areas, **settings)
+    _raise(reader.found)
+    return Taxonomy(
+        topics=topics,
+        fallback=fallback,
+        path=path,
+        areas=areas,
+        **{k: settings[k] for k in settings},  # type: ignore[arg-type]
+    )
 
 
-def _read_scoring(reader: _Reader, node: yaml.Node | None) -> dict[str, float]:
-    settings: dict[str, float] = {}
-    if node is None:
-        return settings
-    pairs = reader.mapping(node, "scoring", "a mapping")
-    reader.check_keys(node, pairs, _SCORING_KEYS, "scoring")
-    for key, value_node in pairs:
-        value = reader.number(value_node, f"scoring.{key}")
-        if key == "secondary_ratio" and not 0 < value <= 1:
-            raise reader.error(value_node, f"scoring.{key} must be between 0 and 1, got {value:g}")
-        if key != "secondary_ratio" and value <= 0:
-            raise reader.error(value_node, f"scoring.{key} must be positive, got {value:g}")
-        settings[key] = value
-    return settings
-
-
-def _read_areas(
-    reader: _Reader, node: yaml.Node
-) -> tuple[tuple[AreaRule, ...], tuple[TopicRule, ...]]:
-    if not isinstance(node, yaml.SequenceNode):
-        raise reader.error(node, f"areas must be a list of areas, got {reader.kind(node)}")
-    if not node.value:
-        raise reader.error(node, "areas must list at least one area")
-    # Topic names and slugs are unique across the whole file: a topic page has one URL.
-    names: dict[str, tuple[str, int]] = {}
-    slugs: dict[str, tuple[str, int]] = {}
-    area_slugs: dict[str, tuple[str, int]] = {}
-    areas: list[AreaRule] = []
-    topics: list[TopicRule] = []
-    for i, item in enumerate(node.value):
-        where = f"areas[{i}]"
-        pairs = reader.mapping(item, where, "a mapping with name and topics")
-        values = dict(pairs)
-        if "name" not in values:
-            raise reader.error(item, f"{where} needs a 'name'")
-        name = reader.text(values["name"], f"{where}.name")
-        where = f"areas[{i}] ({name})"
-        reader.check_keys(item, pairs, _AREA_KEYS, where)
-        if "topics" not in values:
-            raise reader.error(item, f"{where} needs 'topics'")
-        slug = _read_slug(reader, values, name, where)
-        if slug in area_slugs:
-            other, other_line = area_slugs[slug]
-            raise reader.error(
-                values.get("slug", values["name"]),
-                f"{where}: slug {slug!r} is already used by area {other!r} on line {other_line}",
-            )
-        area_slugs[slug] = (name, item.start_mark.line + 1)
-        description = ""
-        if "description" in values:
-            description = reader.text(values["description"], f"{where}.description")
-        members = tuple(
-            _read_topics(reader, values["topics"], names, slugs, area=slug, prefix=f"{where}.")
-        )
-        topics.extend(members)
-        areas.append(AreaRule(name, slug, description, tuple(t.slug for t in members)))
-    return tuple(areas), tuple(topics)
-
-
-def _read_slug(reader: _Reader, values: dict[str, yaml.Node], name: str, where: str) -> str:
-    if "slug" not in values:
-        return topic_slug(name)
-    slug = reader.text(values["slug"], f"{where}.slug")
-    if not is_valid_slug(slug):
-        raise reader.error(
-            values["slug"],
-            f"{where}.slug {slug!r} is not path-safe: use lowercase letters, digits and "
-            f"'-', e.g. {topic_slug(slug)!r}",
-        )
-    return slug
-
-
-def _read_topics(
-    reader: _Reader,
-    node: yaml.Node,
-    names: dict[str, tuple[str, int]],
-    slugs: dict[str, tuple[str, int]],
-    area: str = "",
-    prefix: str = "",
-) -> Iterator[TopicRule]:
-    if not isinstance(node, yaml.SequenceNode):
-        raise reader.error(
-            node, f"{prefix}topics must be a list of topics, got {reader.kind(node)}"
-        )
-    if not node.value:
-        raise reader.error(node, f"{prefix}topics must list at least one topic")
-    for i, item in enumerate(node.value):
-        where = f"{prefix}topics[{i}]"
-        pairs = reader.mapping(item, where, "a mapping with name and keywords")
-        values = dict(pairs)
-        if "name" not in values:
-            raise reader.error(item, f"{where} needs a 'name'")
-        name = reader.text(values["name"], f"{where}.name")
-        where = f"{prefix}topics[{i}] ({name})"  # the name helps find the entry in a long file
-        reader.check_keys(item, pairs, _TOPIC_KEYS, where)
-        if "keywords" not in values:
-            raise reader.error(item, f"{where} needs 'keywords'")
-        line = item.start_mark.line + 1
-
-        slug = _read_slug(reader, values, name, where)
-        description = ""
-        if "description" in values:
-            description = reader.text(values["description"], f"{where}.description")
-
-        folded = name.casefold()
-        if folded in names:
-            _, other_line = names[folded]
-            raise reader.error(
-                values["name"], f"{where}: topic {name!r} is already defined on line {other_line}"
-            )
-        if slug in slugs:
-            other, other_line = slugs[slug]
-            raise reader.error(
-                values.get("slug", values["name"]),
-                f"{where}: slug {slug!r} is already used by topic {other!r} on line {other_line}",
-            )
-        names[folded] = (name, line)
-        slugs[slug] = (name, line)
-
-        keywords = _read_keywords(reader, values["keywords"], f"{where}.keywords")
-        categories: tuple[tuple[str, float], ...] = ()
-        if "categories" in values:
-            categories = _read_categories(reader, values["categories"], f"{where}.categories")
-        yield TopicRule(
-            name=name,
-            slug=slug,
-            description=description,
-            keywords=keywords,
-            categories=categories,
-            area=area,
-        )
-
-
-def _read_categories(
-    reader: _Reader, node: yaml.Node, where: str
-) -> tuple[tuple[str, float], ...]:
-    if not isinstance(node, yaml.MappingNode):
-        raise reader.error(
-            node, f"{where} must be a mapping of category to weight, got {reader.kind(node)}"
-        )
-    result = []
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or not str(key_node.value).strip():
-            raise reader.error(key_node, f"{where}: a category must be text, e.g. cs.CV")
-        category = str(key_node.value).strip()
-        result.append((category, reader.number(value_node, f"{where}[{category!r}]")))
-    return tuple(result)
-
-
-def _read_keywords(reader: _Reader, node: yaml.Node, where: str) -> tuple[tuple[str, float], ...]:
-    if not isinstance(node, yaml.MappingNode):
-        raise reader.error(
-            node, f"{where} must be a mapping of phrase to weight, got {reader.kind(node)}"
-        )
-    if not node.value:
-        raise reader.error(node, f"{where} must list at least one phrase")
-    seen: dict[str, int] = {}
-    keywords = []
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise reader.error(
-                key_node, f"{where}: a phrase must be text, got {reader.kind(key_node)}"
-            )
-        # The raw text, so that `yes: 2` or `3d: 2` mean the words, not a boolean or number.
-        phrase = " ".join(str(key_node.value).split())
-        if not phrase or not _PHRASE_OK.fullmatch(phrase) or not re.search(r"\w", phrase):
-            raise reader.error(
-                key_node,
-                f"{where}: {phrase!r} is not a usable phrase (words separated by spaces or "
-                "hyphens; '*' only at the end of a word)",
-            )
-        if len(re.split(r"[\s\-]+", phrase)) > _MAX_WORDS:
-            raise reader.error(
-                key_node, f"{where}: {phrase!r} is too long (at most {_MAX_WORDS} words)"
-            )
-        canonical = " ".join(re.split(r"[\s\-]+", phrase.lower()))
-        if canonical in seen:
-            raise reader.error(
-                key_node, f"{where}: {phrase!r} is listed twice (first on line {seen[canonical]})"
-            )
-        seen[canonical] = key_node.start_mark.line + 1
-        weight = reader.number(value_node, f"{where}[{phrase!r}]")
-        keywords.append((phrase, weight))
-    if all(weight <= 0 for _, weight in keywords):
-        raise reader.error(node, f"{where} needs at least one phrase with a positive weight")
-    return tuple(keywords)
+def _raise(found: Diagnostics) -> None:
+    """Every error of the file, in line order: one as a ContentError, several as an ErrorList."""
+    errors = sorted(found.errors, key=lambda d: d.line or 0)
+    raise_collected([ContentError.of(d) for d in errors])

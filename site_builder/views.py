@@ -288,53 +288,6 @@ def related_view(view: PaperView) -> RelatedView:
     )
 
 
-def paper_views(
-    site: Site,
-    u: urls.Urls,
-    *,
-    math: bool = True,
-    site_dir: Path | None = None,
-    warnings: list[Warn] | None = None,
-    citations: bool = False,
-) -> dict[str, PaperView]:
-    """A view for every paper, keyed by slug, with its newer/older and related papers linked.
-
-    Math that cannot be rendered is added to ``warnings`` (named relative to ``site_dir``).
-    """
-    topic_slugs = {t.name: t.slug for t in site.topics}
-    papers = site.papers
-    render_markdown = MarkdownRenderer(math=math)
-    texts = {p.slug: paper_texts(p, render_markdown) for p in papers}
-    if warnings is not None:
-        for p in papers:
-            warnings.extend(math_warnings(p, texts[p.slug], site_dir))
-    keys = cite.citation_keys(papers) if citations else {}
-    views = {
-        p.slug: paper_view(
-            p,
-            topic_slugs,
-            u,
-            newer=papers[i - 1] if i > 0 else None,
-            older=papers[i + 1] if i + 1 < len(papers) else None,
-            render_markdown=render_markdown,
-            texts=texts,
-            citation_key=keys.get(p.slug),
-        )
-        for i, p in enumerate(papers)
-    }
-    if site.related:
-        views = {
-            slug: replace(
-                view,
-                related=tuple(
-                    related_view(views[s]) for s in site.related.get(slug, ()) if s in views
-                ),
-            )
-            for slug, view in views.items()
-        }
-    return views
-
-
 PAGER_WINDOW = 2  # page numbers shown each side of the current one
 
 
@@ -498,7 +451,7 @@ class ViewStore:
         if not self.author_pages or len(slugs) != len(paper.authors):
             return tuple(AuthorLink(name, None) for name in paper.authors)
         return tuple(
-            AuthorLink(name, self.u.path(urls.author(a)))
+            AuthorLink(name, self.u.path(urls.author(a)) if a else None)
             for name, a in zip(paper.authors, slugs, strict=True)
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,70 @@ def parse_with_line_map(
         lines: dict[tuple[str | int, ...], int] = {}
         _walk_lines(loader, node, (), first_line, lines)
         return _construct(loader, node, path, first_line, error), lines
+    finally:
+        loader.dispose()
+
+
+Place = tuple[str | int, ...]
+# Aliases let a few lines of YAML name millions of nodes ("billion laughs"): a file for us to
+# read by hand never comes near this.
+_MAX_NODES = 200_000
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A YAML document read once: its value (every mapping key as its text), the line of every
+    key and list item by its place (``("topics", 0, "name")``; ``()`` is the document), and the
+    keys written twice in one mapping as (place, line, line of the first)."""
+
+    value: Any
+    lines: dict[Place, int]
+    duplicates: tuple[tuple[Place, int, int], ...]
+
+
+def parse_tree(
+    text: str,
+    path: Path | str,
+    first_line: int = 1,
+    error: type[SiteError] = ContentError,
+) -> Tree:
+    """Parse YAML once into a :class:`Tree`. Keys stay the text written (``yes:`` and ``3d:``
+    are words, not a boolean and a number); values are read as YAML reads them. A syntax
+    error, or a key that is not text, raises ``error`` at its line."""
+    loader = _Loader(text)
+    try:
+        node = _compose(loader, text, path, first_line, error)
+        lines: dict[Place, int] = {}
+        duplicates: list[tuple[Place, int, int]] = []
+        if node is None:
+            return Tree(None, {(): first_line}, ())
+        count = [0]
+
+        def build(node: yaml.Node, at: Place, depth: int) -> Any:
+            count[0] += 1
+            if count[0] > _MAX_NODES or depth > 200:
+                raise error("YAML too deeply nested or aliased to read", path, lines[()])
+            lines.setdefault(at, node.start_mark.line + first_line)
+            if isinstance(node, yaml.MappingNode):
+                merged = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
+                loader.flatten_mapping(node)  # '<<' merge keys; a later key then wins, not a slip
+                out: dict[str, Any] = {}
+                for key_node, value_node in node.value:
+                    line = key_node.start_mark.line + first_line
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        raise error("a key must be plain text", path, line)
+                    key = str(key_node.value)
+                    if key in out and not merged:
+                        duplicates.append(((*at, key), line, lines[(*at, key)]))
+                    lines.setdefault((*at, key), line)
+                    out[key] = build(value_node, (*at, key), depth + 1)
+                return out
+            if isinstance(node, yaml.SequenceNode):
+                return [build(item, (*at, i), depth + 1) for i, item in enumerate(node.value)]
+            return _construct(loader, node, path, first_line, error)
+
+        value = build(node, (), 0)
+        return Tree(value, lines, tuple(duplicates))
     finally:
         loader.dispose()
 

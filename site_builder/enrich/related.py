@@ -1,4 +1,5 @@
-"""Related papers: the most similar papers by TF-IDF over title and abstract (cosine).
+"""Related papers: the most similar papers by TF-IDF over title and abstract (cosine), with
+shared topics counted a little.
 
 Pure and deterministic: the same papers give the same neighbours, ties broken by slug. Built
 for large collections: the term matrix stays sparse, and similarities are computed a block of
@@ -9,7 +10,7 @@ ever exists. See docs/related.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,9 +40,16 @@ DOMAIN_STOP_WORDS = frozenset(
 TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])[^\W_]{2,}\b"
 _URL = re.compile(r"https?://\S+|www\.\S+")
 
+# Shared topics (from the taxonomy or the front matter) add this much to the text cosine:
+# cos(text) + TOPIC_WEIGHT * cos(topic sets). Topics see words the text vectors weigh poorly
+# (a taxonomy keyword in the title, an author's own topic). Measured in bench/quality.py:
+# 0.1 lifts label agreement on every collection whose topics fit it; past 0.1 nothing more.
+TOPIC_WEIGHT = 0.1
+
 # Collections up to this size are compared on every term: exact, and still fast. Above it,
 # candidates come from each paper's strongest terms only and are then re-scored exactly.
 EXACT_LIMIT = 20_000
+HASHED_COLUMNS = 2**22  # columns of the hashed term matrix above EXACT_LIMIT
 TERMS_PER_PAPER = 30  # strongest terms kept per paper when looking for candidates
 MIN_CANDIDATES = 20  # candidates re-scored exactly per paper (at least 4x the count)
 # Multiply-adds (= an upper bound on stored scores) per block of rows: about 100 MB of
@@ -63,12 +71,14 @@ def paper_text(paper: Paper) -> str:
 
 def term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
     """L2-normalised TF-IDF rows (float32), one per paper in the given order."""
+    if len(papers) > EXACT_LIMIT:
+        return _hashed_term_matrix(papers)
     return vectorize(papers)[0]
 
 
 def vectorize(papers: Sequence[Paper]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """term_matrix, and the term of each of its columns (related_incremental compares two
-    builds' rows term by term)."""
+    """term_matrix up to EXACT_LIMIT papers, and the term of each of its columns
+    (related_incremental compares two builds' rows term by term)."""
     # Imported here: scikit-learn takes a second or two to import, which a site with
     # related papers switched off should not pay.
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -90,6 +100,39 @@ def vectorize(papers: Sequence[Paper]) -> tuple[sp.csr_matrix, np.ndarray]:
     )
     matrix = vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
     return matrix, vectorizer.get_feature_names_out()
+
+
+def _hashed_term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
+    """term_matrix for large collections: the same weights (words, raw counts, smooth IDF,
+    terms in one paper or in over half of them dropped, L2 rows), with terms hashed to
+    columns instead of looked up in a vocabulary. A vocabulary of every word of 100,000
+    abstracts (and the list of the ones dropped) cost ~130 MB at the peak; hashing needs none.
+    Two words sharing a column (2^22 of them) change a similarity only in the last digits."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    n_docs = len(papers)
+    counts = HashingVectorizer(
+        stop_words=stop_words(),
+        token_pattern=TOKEN_PATTERN,
+        n_features=HASHED_COLUMNS,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    ).transform(paper_text(p) for p in papers)
+    counts = counts.tocsr()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    kept = (df >= 2) & (df <= 0.5 * n_docs)
+    counts.data[~kept[counts.indices]] = 0
+    counts.eliminate_zeros()
+    if counts.nnz == 0:
+        raise ValueError("no term is shared by two papers")
+    idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
+    counts.data *= idf[counts.indices]
+    norms = np.sqrt(np.bincount(
+        np.repeat(np.arange(n_docs), np.diff(counts.indptr)), counts.data**2, minlength=n_docs
+    )).astype(np.float32)  # fmt: skip
+    counts.data /= np.repeat(np.where(norms > 0, norms, 1), np.diff(counts.indptr))
+    return counts
 
 
 def strongest_terms(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
@@ -156,13 +199,23 @@ def _rescore(
     return scores
 
 
-def neighbours(matrix: sp.csr_matrix, count: int) -> list[np.ndarray]:
-    """For each row of an L2-normalised matrix, the `count` most similar other rows."""
+def neighbours(
+    matrix: sp.csr_matrix, count: int, text: sp.csr_matrix | None = None
+) -> list[np.ndarray]:
+    """For each row of the matrix, the `count` other rows with the highest dot product.
+
+    Above EXACT_LIMIT candidates are found in ``text`` (the term columns alone, when the matrix
+    also holds topic columns): a topic shared by thousands of papers would make every one of
+    them a candidate. They are then scored on the whole matrix.
+    """
     n = matrix.shape[0]
     exact = n <= EXACT_LIMIT
     # Above EXACT_LIMIT, candidates are papers sharing one of their strongest terms with the
     # query's strongest: common words, most of the cost of an exact product, drop out.
-    queries = matrix if exact else strongest_terms(matrix, TERMS_PER_PAPER)
+    if exact:
+        queries = matrix
+    else:
+        queries = strongest_terms(matrix if text is None else text, TERMS_PER_PAPER)
     index_t = queries.T.tocsr()  # terms x papers: a block of query rows times this gives scores
     wanted = count if exact else max(MIN_CANDIDATES, 4 * count)
     scratch = np.zeros(matrix.shape[1], dtype=matrix.dtype)
@@ -184,21 +237,57 @@ def neighbours(matrix: sp.csr_matrix, count: int) -> list[np.ndarray]:
     return result
 
 
-def related_papers(papers: Sequence[Paper], count: int) -> dict[str, tuple[str, ...]]:
+def topic_matrix(
+    papers: Sequence[Paper], ignore: Collection[str] = (), weight: float = TOPIC_WEIGHT
+) -> sp.csr_matrix:
+    """One row per paper: its topics (names, any case), L2-normalised, times sqrt(weight), so
+    that a product of two rows is ``weight`` * the cosine of the two topic sets. Topics in
+    ``ignore`` (the taxonomy's fallback, which means "no topic fits") are left out."""
+    skip = {name.casefold() for name in ignore}
+    per_paper = [sorted({t.casefold() for t in paper.topics} - skip) for paper in papers]
+    # Columns in name order, so that two builds' matrices can be compared column by column.
+    columns = {name: i for i, name in enumerate(topic_columns(per_paper))}
+    rows = [row for row, names in enumerate(per_paper) for _ in names]
+    cols = [columns[name] for names in per_paper for name in names]
+    data = np.ones(len(rows), dtype=np.float32)
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(papers), len(columns)))
+    lengths = np.diff(matrix.indptr)
+    scale = np.sqrt(weight) / np.sqrt(np.maximum(lengths, 1))
+    matrix.data *= np.repeat(scale, lengths).astype(np.float32)
+    return matrix
+
+
+def topic_columns(per_paper: Sequence[Sequence[str]]) -> list[str]:
+    """The topic names (casefolded) that are columns of topic_matrix, in column order."""
+    return sorted({name for names in per_paper for name in names})
+
+
+def related_papers(
+    papers: Sequence[Paper],
+    count: int,
+    ignore_topics: Collection[str] = (),
+    topic_weight: float = TOPIC_WEIGHT,
+) -> dict[str, tuple[str, ...]]:
     """Each paper's slug -> up to `count` slugs of the most similar other papers, best first.
 
-    A paper sharing no term with another is never listed as related to it, so a paper can
-    have fewer than `count` (or none).
+    Similarity is the text cosine plus ``topic_weight`` times the cosine of the papers' topic
+    sets (``ignore_topics`` left out). A paper sharing neither a term nor a topic with another
+    is never listed as related to it, so a paper can have fewer than `count` (or none).
     """
     if count <= 0 or len(papers) < 2:
         return {p.slug: () for p in papers}
     ordered = sorted(papers, key=lambda p: p.slug)  # index order is slug order: ties by slug
     slugs = [p.slug for p in ordered]
     try:
-        matrix = term_matrix(ordered)
+        text = term_matrix(ordered)
     except ValueError:  # no usable word in any paper (e.g. only stop words)
         return {slug: () for slug in slugs}
+    topics = topic_matrix(ordered, ignore_topics, topic_weight) if topic_weight > 0 else None
+    if topics is None or topics.nnz == 0:
+        matrix = text
+    else:
+        matrix = sp.hstack([text, topics], format="csr", dtype=np.float32)
     return {
         slug: tuple(slugs[j] for j in picks)
-        for slug, picks in zip(slugs, neighbours(matrix, count), strict=True)
+        for slug, picks in zip(slugs, neighbours(matrix, count, text=text), strict=True)
     }

@@ -12,13 +12,15 @@ related's own ``_best``. What the last run left (``Memo``) says which rows it ca
   are unchanged), and only its scores against the changed rows are new: its new picks are the
   best of those two lists.
 
-Only for the exact search (up to related.EXACT_LIMIT papers); the slug set and the count must
-be those of the last run, else everything is scored again (a new paper changes every weight).
+Rows are related.py's: TF-IDF terms, then the topic columns (a changed topic changes the row
+too). Only for the exact search (up to related.EXACT_LIMIT papers); the slug set and the count
+must be those of the last run, else everything is scored again (a new paper changes every
+weight).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,15 +77,20 @@ class Memo:
 
 
 def related_papers(
-    papers: Sequence[Paper], count: int, memo: Memo | None = None
+    papers: Sequence[Paper],
+    count: int,
+    memo: Memo | None = None,
+    ignore_topics: Collection[str] = (),
+    topic_weight: float = related.TOPIC_WEIGHT,
 ) -> tuple[dict[str, tuple[str, ...]], Memo | None]:
-    """``related.related_papers(papers, count)``, and a Memo for the next call."""
+    """``related.related_papers(papers, count, ignore_topics, topic_weight)``, and a Memo
+    for the next call."""
     if count <= 0 or len(papers) < 2 or len(papers) > related.EXACT_LIMIT:
-        return related.related_papers(papers, count), None
+        return related.related_papers(papers, count, ignore_topics, topic_weight), None
     ordered = sorted(papers, key=lambda p: p.slug)
     slugs = tuple(p.slug for p in ordered)
     try:
-        matrix, terms = related.vectorize(ordered)
+        matrix, terms = scored_rows(ordered, ignore_topics, topic_weight)
     except ValueError:  # no usable word in any paper
         return {slug: () for slug in slugs}, None
     if memo is None or memo.count != count or memo.slugs != slugs:
@@ -94,16 +101,32 @@ def related_papers(
     return mapping, Memo(count, slugs, matrix, terms, tuple(picks), tuple(scores))
 
 
+def scored_rows(
+    ordered: Sequence[Paper], ignore_topics: Collection[str], topic_weight: float
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The rows related.related_papers scores (text terms, then topic columns) and a name
+    for each column; topic columns are named apart from any term."""
+    text, terms = related.vectorize(ordered)
+    if topic_weight <= 0:
+        return text, terms
+    topics = related.topic_matrix(ordered, ignore_topics, topic_weight)
+    if topics.nnz == 0:
+        return text, terms
+    skip = {name.casefold() for name in ignore_topics}
+    per_paper = [sorted({t.casefold() for t in p.topics} - skip) for p in ordered]
+    names = ["\x00topic " + name for name in related.topic_columns(per_paper)]
+    matrix = sp.hstack([text, topics], format="csr", dtype=np.float32)
+    return matrix, np.concatenate((terms.astype(object), np.array(names, dtype=object)))
+
+
 def changed_rows(memo: Memo, matrix: sp.csr_matrix, terms: np.ndarray) -> np.ndarray:
     """A boolean per row: does it differ from the last run's row, term by term?"""
     old = memo.matrix
     if len(memo.terms) == len(terms) and bool(np.all(memo.terms == terms)):
         column = np.arange(len(terms))
-    else:  # both vocabularies are sorted: map each old column to its term's new one, or -1
-        at = np.searchsorted(terms, memo.terms)
-        found = at < len(terms)
-        found[found] = terms[at[found]] == memo.terms[found]
-        column = np.where(found, at, -1)
+    else:  # each old column to its term's new one, or -1 (a term that went)
+        where = {term: i for i, term in enumerate(terms.tolist())}
+        column = np.array([where.get(t, -1) for t in memo.terms.tolist()], dtype=np.int64)
     old_len, new_len = np.diff(old.indptr), np.diff(matrix.indptr)
     changed = old_len != new_len
     same = ~changed

@@ -56,7 +56,12 @@ def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Si
         )
         for slug in ordered
     )
-    return Site(papers=tuple(result), topics=topics, areas=_areas(result, taxonomy, members))
+    return Site(
+        papers=tuple(result),
+        topics=topics,
+        areas=_areas(result, taxonomy, members),
+        fallback_topic=taxonomy.fallback,
+    )
 
 
 def _areas(

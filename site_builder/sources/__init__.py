@@ -4,6 +4,10 @@ A format module exposes ``NAME``, ``sniff(head: str) -> bool`` (does the start o
 like this format?) and ``parse(path: Path, options: Options) -> ParseResult``. The registry
 (``sources.registry``) picks one by content; adding a format touches only its module, its tests
 and the registry's list.
+
+Every problem is an ``errors.Diagnostic`` naming the file as it was given (ingest gives it
+relative to where the user ran) with a line, or, in JSON, a place such as ``$[2].paper``:
+errors are raised (``ContentError``), warnings returned in ``ParseResult.warnings``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ContentError, Warn
+from ..errors import ContentError, Diagnostic, Warn
 from ..model import Link
 
 
@@ -34,14 +38,26 @@ class Record:
     categories: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     # Where the record came from, not what it says: left out of equality, like line numbers.
-    where: str = field(default="", compare=False)  # for messages: 'file:12', 'file: $[2].paper'
+    origin: str = field(default="", compare=False)  # the file, as messages name it
+    place: str = field(default="", compare=False)  # in JSON, its path: '$[2].paper'
     source: str = field(default="", compare=False)  # the file's name, written as `source:`
+
+    @property
+    def where(self) -> str:
+        """Where it is, as messages say it: 'file:12' or 'file: $[2].paper'."""
+        return Diagnostic(
+            "", self.origin, None if self.place else self.line, place=self.place
+        ).location
+
+    def at(self) -> dict[str, object]:
+        """Its place as Diagnostic arguments: ``Diagnostic(message, **record.at())``."""
+        return {"path": self.origin, "line": None if self.place else self.line, "place": self.place}
 
 
 @dataclass(frozen=True)
 class ParseResult:
     records: tuple[Record, ...]
-    warnings: tuple[Warn, ...] = field(default=())
+    warnings: tuple[Diagnostic, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -75,10 +91,11 @@ def read_text(path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ContentError(
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column {column} "
-            f"(offset {exc.start}); save the file as UTF-8 and try again",
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} (offset {exc.start})",
             path,
             line,
+            column=column,
+            hint="save the file as UTF-8 and try again",
         ) from None
 
 
@@ -88,13 +105,14 @@ class Collector:
 
     def __init__(self, path: Path, options: Options):
         self.name = path.name
+        self.origin = str(path)
         self.options = options
         self.records: list[Record] = []
-        self.warnings: list[Warn] = []
+        self.warnings: list[Diagnostic] = []
         self.count = 0  # records added, kept or sunk (what --limit counts)
 
     def warn(self, message: str, line: int | None, place: str = "") -> None:
-        self.warnings.append(Warn(f"{place}: {message}" if place else message, self.name, line))
+        self.warnings.append(Warn(message, self.origin, line, place=place))
 
     def add(
         self,
@@ -113,12 +131,12 @@ class Collector:
         if date is None:
             date = self.options.today
             self.warn(f"no date; dated {date.isoformat()}", line, place)
-        where = f"{self.name}:{line}" if line is not None else f"{self.name}: {place}"
         record = Record(
             title=title,
             date=date,
             line=line or 1,
-            where=where,
+            origin=self.origin,
+            place="" if line is not None else place,
             source=self.name,
             **fields,  # type: ignore[arg-type]
         )

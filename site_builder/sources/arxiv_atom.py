@@ -40,9 +40,7 @@ def parse(path: Path, options: Options) -> ParseResult:
     except ParseError as exc:
         line, column = exc.position
         msg = re.sub(r": line \d+, column \d+$", "", str(exc))
-        raise ContentError(
-            f"not well-formed XML: {msg} (column {column + 1})", path, line
-        ) from None
+        raise ContentError(f"not well-formed XML: {msg}", path, line, column=column + 1) from None
     except DefusedXmlException:
         raise ContentError(
             "XML with entity declarations or a DTD is refused (a defence against entity "

@@ -39,9 +39,11 @@ def stream_lines(path: Path) -> Iterator[tuple[int, str]]:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 raise ContentError(
-                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1}",
+                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x}",
                     path,
                     number,
+                    column=exc.start + 1,
+                    hint="save the file as UTF-8 and try again",
                 ) from None
             if line.strip():
                 yield number, line
@@ -51,9 +53,7 @@ def load_line(path: Path, number: int, line: str) -> Any:
     try:
         return json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
-        raise ContentError(
-            f"not valid JSON: {exc.msg} (column {exc.colno})", path, number
-        ) from None
+        raise ContentError(f"not valid JSON: {exc.msg}", path, number, column=exc.colno) from None
 
 
 def json_objects(path: Path, out: Collector) -> Iterator[tuple[int, dict[str, Any]]]:

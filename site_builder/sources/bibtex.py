@@ -35,14 +35,16 @@ def sniff(head: str) -> bool:
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """bibtexparser logs each failed block; we report them ourselves, with the file name."""
+    """bibtexparser logs each failed block; we report them ourselves, with the file name.
+    (Its loggers are children such as ``bibtexparser.splitter``: disabling the parent does not
+    silence them, but the level they inherit does.)"""
     logger = logging.getLogger("bibtexparser")
-    old = logger.disabled
-    logger.disabled = True
+    old = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        logger.disabled = old
+        logger.setLevel(old)
 
 
 def split_authors(value: str) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..errors import ContentError, Warn
+from ..errors import ContentError, Diagnostic, Warn
 from . import Options, ParseResult, Record, read_text
 
 # Page chrome that the dump carries before the first paper; matched on the whole line.
@@ -93,8 +93,8 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
 def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
     """Parse a dump. Papers before any date line get ``today`` (with a warning)."""
     text = read_text(path)
-    name = path.name
-    warnings: list[Warn] = []
+    name, origin = path.name, str(path)
+    warnings: list[Diagnostic] = []
     records: list[Record] = []
     date: dt.date | None = None
     seen_paper = False
@@ -111,7 +111,7 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
             if when is None:
                 when = today or dt.date.today()
                 warnings.append(
-                    Warn(f"no date line before this paper; dated {when.isoformat()}", name, line)
+                    Warn(f"no date line before this paper; dated {when.isoformat()}", origin, line)
                 )
             records.append(
                 Record(
@@ -119,12 +119,12 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
                     abstract="\n\n".join(abstract),
                     date=when,
                     line=line,
-                    where=f"{name}:{line}",
+                    origin=origin,
                     source=name,
                 )
             )
         else:
-            warnings.append(Warn(f"title {title[:60]!r} has no abstract; skipped", name, line))
+            warnings.append(Warn(f"title {title[:60]!r} has no abstract; skipped", origin, line))
         pending_title, abstract = None, []
 
     blocks = _blocks(text)
@@ -152,7 +152,7 @@ def parse(path: Path, year: int, today: dt.date | None = None) -> ParseResult:
             continue
         finish()
         if not looks_like_title:
-            warnings.append(Warn("text with no title before it; skipped", name, start))
+            warnings.append(Warn("text with no title before it; skipped", origin, start))
             continue
         pending_title = (start, joined)
         seen_paper = True

@@ -16,7 +16,7 @@ def load_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ContentError(
-            f"not valid JSON: {exc.msg} (column {exc.colno})", path, exc.lineno
+            f"not valid JSON: {exc.msg}", path, exc.lineno, column=exc.colno
         ) from None
 
 

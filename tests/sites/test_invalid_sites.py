@@ -13,7 +13,9 @@ INVALID = Path(__file__).parent / "invalid"
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in INVALID.iterdir() if p.is_dir()))
-def test_invalid_site_reports_every_error(name: str, tmp_path: Path, capsys) -> None:
+def test_invalid_site_reports_every_error(
+    name: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / name
     shutil.copytree(INVALID / name, site)
     expected = (site / "expected.txt").read_text(encoding="utf-8")
@@ -22,11 +24,19 @@ def test_invalid_site_reports_every_error(name: str, tmp_path: Path, capsys) -> 
     args = args_file.read_text(encoding="utf-8").split() if args_file.exists() else []
     if args_file.exists():
         args_file.unlink()
-    assert run_cli("--site", str(site), "build", *args) == 1
+    # Another command than build (ingest), run in the site folder as a user would run it.
+    command_file = site / "command.txt"
+    command = ["build", *args]
+    if command_file.exists():
+        command = command_file.read_text(encoding="utf-8").split()
+        command_file.unlink()
+        monkeypatch.chdir(site)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    assert run_cli("--site", str(site), *command) == 1
     err = capsys.readouterr().err
     assert err == expected
     assert "Traceback" not in err
-    assert not (site / "output").exists()
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # nothing written
 
 
 def test_failed_build_leaves_previous_output_intact(tmp_path: Path, capsys) -> None:

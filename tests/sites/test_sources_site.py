@@ -63,17 +63,22 @@ def test_bad_input_exits_1_and_writes_nothing(
     bad.write_text('[{"paper": {"title": "x"}},\n', encoding="utf-8")
     assert run_cli("--site", str(site), "ingest", str(FIXTURES / "refs.bib"), str(bad)) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:2: not valid JSON" in err
+    assert f"{bad}:2:1: not valid JSON" in err
     assert "Traceback" not in err
     assert list(site.iterdir()) == []
 
 
-def test_format_flag_forces_the_parser(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_format_flag_forces_the_parser(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    bib = str(FIXTURES / "refs.bib")
+    monkeypatch.chdir(FIXTURES)
+    bib = str(FIXTURES / "refs.bib")  # absolute, but inside where the user ran: named relative
     assert run_cli("--site", str(site), "ingest", "--format", "csv", bib) == 1
-    assert f"{bib}:2: row has 2 cells, the header has 1" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "error: refs.bib:2: row has 2 cells, the header has 1\nnothing was written\n"
+    )
     assert list(site.iterdir()) == []
 
 
@@ -105,3 +110,37 @@ def test_authors_get_pages_linked_from_cards_and_papers(tmp_path: Path) -> None:
         venues += [v.get_text(" ", strip=True) for v in soup.select("p.venue")]
     assert linked and linked <= set(people.values())
     assert any("Conference" in v or "ICML" in v or "ICLR" in v for v in venues), venues
+
+
+def test_a_slug_given_in_authors_yaml_is_the_author_page(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    args = [str(FIXTURES / n) for n in sorted(EXPECTED)]
+    assert run_cli("--site", str(site), "ingest", *args, "-q") == 0
+    (site / "authors.yaml").write_text(
+        "merge:\n  - name: John Smith\n    variants: [J. Smith]\n    slug: smith-lab\n",
+        encoding="utf-8",
+    )
+    config = load_config(site, {"base_url": "https://u.github.io/repo/"})
+    build(config)
+    out = config.output_dir
+    page = BeautifulSoup((out / "authors" / "smith-lab" / "index.html").read_text(), "html.parser")
+    assert page.h1.get_text(strip=True) == "John Smith"
+    cards = len(page.select("article.card"))
+    assert cards == 3  # his papers in the fixtures: zotero.json, papers.csv, refs.bib
+    assert not (out / "authors" / "john-smith").exists()  # the made slug is not used
+    index = BeautifulSoup((out / "authors" / "index.html").read_text(), "html.parser")
+    people = {a.select_one(".topic-name").get_text(): a["href"] for a in index.select("li a")}
+    assert people["John Smith"] == "/repo/authors/smith-lab/"
+    # His paper pages link his name to the given slug.
+    links, variants = [], []
+    for paper in (out / "papers").glob("*/index.html"):
+        soup = BeautifulSoup(paper.read_text(), "html.parser")
+        for a in soup.select(".authors a.author"):
+            if a.get_text(strip=True) == "John Smith":
+                links.append(a["href"])
+            elif a.get_text(strip=True) == "J. Smith":
+                variants.append(a["href"])
+    assert links == ["/repo/authors/smith-lab/"] * cards
+    # refs.bib's byline names him twice ("John Smith and J. Smith"): both names link him.
+    assert variants == ["/repo/authors/smith-lab/"]

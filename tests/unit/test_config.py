@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import load_config
+from site_builder.config import check_config, load_config
 from site_builder.errors import ConfigError, ErrorList
 
 
@@ -278,3 +278,18 @@ def test_value_errors_reported_together_with_key_errors(tmp_path: Path) -> None:
         load_config(tmp_path)
     lines = sorted(e.line for e in info.value.errors if e.line is not None)
     assert lines == [1, 2, 3, 4]
+
+
+def test_check_config_keeps_going_with_defaults(tmp_path: Path) -> None:
+    """A build with a wrong site.yaml still reads the content with the wrong settings at their
+    defaults, to list every error in one run."""
+    (tmp_path / "site.yaml").write_text(
+        "papers_per_page: lots\ntheme: nosuch\ncontent_dir: ''\ntitle: Mine\n", encoding="utf-8"
+    )
+    config, found = check_config(tmp_path)
+    assert [d.line for d in found.errors] == [1, 3, 2]
+    assert (config.papers_per_page, config.theme, config.title) == (20, "default", "Mine")
+    assert config.content_dir == (tmp_path / "content").resolve()
+    with pytest.raises(ErrorList) as caught:
+        load_config(tmp_path)
+    assert [d.message for d in caught.value.diagnostics] == [d.message for d in found.errors]

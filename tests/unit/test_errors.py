@@ -76,3 +76,22 @@ def test_one_did_you_mean() -> None:
     assert did_you_mean("zzz", ["title", "date"]) is None
     assert suggestion("autors", ["authors"]) == " (did you mean 'authors'?)"
     assert suggestion("zzz", ["authors"]) == ""
+
+
+def test_a_place_in_a_file_without_lines() -> None:
+    d = Warn("no title; skipped", "daily.json", place="$[2].paper")
+    assert str(d) == "daily.json: $[2].paper: no title; skipped"
+    assert str(d.as_error()) == "daily.json: $[2].paper: no title; skipped"
+    assert d.as_error().diagnostic.place == "$[2].paper"
+
+
+def test_strict_makes_warnings_errors_but_leaves_notes() -> None:
+    found = Diagnostics()
+    found.warn("w", "a.md", 1)
+    found.note("merged", "b.bib", 3)
+    strict = found.strict()
+    assert [d.severity for d in strict] == ["error", "note"]
+    assert found.notes == (Diagnostic("merged", "b.bib", 3, severity="note"),)
+    with pytest.raises(ContentError) as caught:
+        strict.raise_errors(ContentError)
+    assert str(caught.value) == "a.md:1: w"

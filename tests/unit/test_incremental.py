@@ -274,46 +274,52 @@ def test_parallel_and_serial_builds_are_byte_identical(
 RELATED_WORDS = (*WORDS[:12], "tables", "questions", "proteins", "molecules")
 
 
-def _paper(slug: str, words_of: list[int]) -> Paper:
+TOPIC_NAMES = ("Robotics", "robotics", "Speech", "Other", "Vision")
+
+
+def _paper(slug: str, words_of: list[int], topics: tuple[str, ...] = ()) -> Paper:
     text = " ".join(RELATED_WORDS[i] for i in words_of)
     return Paper(slug=slug, title=f"On {text.split(' ', 1)[0]}", date=dt.date(2024, 1, 1),
-                 abstract=text)  # fmt: skip
+                 abstract=text, topics=topics)  # fmt: skip
 
 
 TEXTS = st.lists(st.integers(0, len(RELATED_WORDS) - 1), min_size=0, max_size=8)
+TOPICS = st.lists(st.sampled_from(TOPIC_NAMES), max_size=2).map(tuple)
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    texts=st.lists(TEXTS, min_size=2, max_size=14),
+    texts=st.lists(st.tuples(TEXTS, TOPICS), min_size=2, max_size=14),
     rounds=st.lists(
-        st.lists(st.tuples(st.integers(0, 13), TEXTS), min_size=1, max_size=3),
+        st.lists(st.tuples(st.integers(0, 13), TEXTS, TOPICS), min_size=1, max_size=3),
         min_size=1,
         max_size=3,
     ),
     count=st.integers(1, 4),
+    ignore=st.sampled_from([(), ("Other",)]),
 )
 def test_incremental_related_papers_equal_a_cold_computation(
     monkeypatch: pytest.MonkeyPatch,
-    texts: list[list[int]],
-    rounds: list[list[tuple[int, list[int]]]],
+    texts: list[tuple[list[int], tuple[str, ...]]],
+    rounds: list[list[tuple[int, list[int], tuple[str, ...]]]],
     count: int,
+    ignore: tuple[str, ...],
 ) -> None:
     """Few words, many repeats: ties and papers with no shared word are common, which is
     where an incremental top-k most easily differs from a full one. The partial update is
     taken however many rows changed (it would score everything again past FULL_FROM)."""
     monkeypatch.setattr(related_incremental, "FULL_FROM", 1.0)
-    current = [_paper(f"p{i:02d}", t) for i, t in enumerate(texts)]
-    mapping, memo = related_incremental.related_papers(current, count)
-    assert mapping == related.related_papers(current, count)
+    current = [_paper(f"p{i:02d}", t, topics) for i, (t, topics) in enumerate(texts)]
+    mapping, memo = related_incremental.related_papers(current, count, None, ignore)
+    assert mapping == related.related_papers(current, count, ignore)
     for edits in rounds:
-        for which, words_of in edits:
+        for which, words_of, topics in edits:
             i = which % len(current)
-            current[i] = _paper(current[i].slug, words_of)
-        mapping, memo = related_incremental.related_papers(current, count, memo)
-        assert mapping == related.related_papers(current, count)
+            current[i] = _paper(current[i].slug, words_of, topics)
+        mapping, memo = related_incremental.related_papers(current, count, memo, ignore)
+        assert mapping == related.related_papers(current, count, ignore)
 
 
 def test_an_edit_that_moves_one_row_rescoring_only_what_it_must(
@@ -327,7 +333,9 @@ def test_an_edit_that_moves_one_row_rescoring_only_what_it_must(
     assert memo is not None
     edited = list(papers_)
     edited[7] = replace(edited[7], abstract=edited[7].abstract + " zebrafish")
-    matrix, terms = related.vectorize(sorted(edited, key=lambda p: p.slug))
+    matrix, terms = related_incremental.scored_rows(
+        sorted(edited, key=lambda p: p.slug), (), related.TOPIC_WEIGHT
+    )
     changed = related_incremental.changed_rows(memo, matrix, terms)
     assert changed.tolist() == [i == 7 for i in range(40)]
     scored: list[int] = []

@@ -10,7 +10,7 @@ import pytest
 
 from site_builder import frontmatter
 from site_builder.config import Config, load_config
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, ErrorList
 from site_builder.ingest import ingest
 from site_builder.load import load_papers
 
@@ -80,7 +80,7 @@ def test_real_dump_gives_51_files(tmp_path: Path, real_dump: Path) -> None:
     assert len(files) == 51
     assert len(report.added) == 51
     assert report.updated == report.kept_edited == report.kept_deleted == report.duplicates == []
-    assert report.warnings == []
+    assert report.warnings == ()
     assert all(f.parent == config.papers_dir for f in files)
 
 
@@ -241,7 +241,8 @@ def test_exact_duplicate_in_one_dump_is_one_file(tmp_path: Path) -> None:
     assert [p.name for p in paper_files(config)] == ["paper-a.md", "paper-b.md"]
     assert len(report.duplicates) == 1
     # names the duplicate's line (15) and the first one's (7)
-    assert report.duplicates[0].startswith("dump.txt:15: duplicate of the paper on line 7")
+    assert str(report.duplicates[0]).startswith(f"{dump}:15: duplicate of the paper on line 7")
+    assert report.duplicates[0].severity == "note"  # not a warning: --strict lets it through
 
 
 def test_duplicate_differing_only_in_case_and_spacing(tmp_path: Path) -> None:
@@ -290,7 +291,7 @@ def test_hand_made_file_on_the_slug_is_left_alone(tmp_path: Path) -> None:
     assert mine.read_bytes() == mine_bytes
     assert report.added == ["content/papers/paper-a-2.md"]
     assert meta_of(config.papers_dir / "paper-a-2.md")["title"] == "Paper A"
-    assert len(report.renamed) == 1 and "paper-a-2" in report.renamed[0]
+    assert len(report.renamed) == 1 and "paper-a-2" in str(report.renamed[0])
     # re-ingest: still the suffixed file, still no change to the hand-made one
     report = run(write_dump(tmp_path, [("Paper A", ABS_A)]), config)
     assert report.unchanged == ["content/papers/paper-a-2.md"]
@@ -351,7 +352,10 @@ def test_empty_dump_writes_nothing(tmp_path: Path) -> None:
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 
 
-def test_one_paper_from_three_formats_is_one_file(tmp_path: Path) -> None:
+def test_one_paper_from_three_formats_is_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES)  # files inside where the user ran are named relative to it
     config = make_site(tmp_path)
     sources = [FIXTURES / n for n in ("arxiv.atom", "hf_daily.json", "refs.bib")]
     report = ingest(sources, config, today=TODAY)
@@ -362,21 +366,24 @@ def test_one_paper_from_three_formats_is_one_file(tmp_path: Path) -> None:
     assert meta["doi"] == "10.1000/jmlr.2024.77"
     assert meta["keywords"] == ["score matching", "manifolds"]  # filled from the BibTeX entry
     assert meta["source"] == "arxiv.atom"  # the first source keeps title, date, abstract
-    assert report.duplicates == [
+    assert [str(d) for d in report.duplicates] == [
         "hf_daily.json: $[1].paper: same paper as arxiv.atom:10 (matched by arXiv id 2403.01234); "
         "merged",
         "refs.bib:3: same paper as arxiv.atom:10 (matched by arXiv id 2403.01234); merged",
     ]
 
 
-def test_bibtex_after_the_preprint_merges_into_its_file(tmp_path: Path) -> None:
+def test_bibtex_after_the_preprint_merges_into_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES)
     config = make_site(tmp_path)
     ingest(FIXTURES / "arxiv.atom", config, today=TODAY)
     path = config.papers_dir / "score-matching-on-riemannian-manifolds-with-mathcal-o-n-cost.md"
     assert "keywords" not in meta_of(path)
     report = ingest(FIXTURES / "refs.bib", config, today=TODAY)
     assert report.updated == [rel(config, path)]
-    assert report.duplicates == [
+    assert [str(d) for d in report.duplicates] == [
         f"refs.bib:3: same paper as {rel(config, path)} (from arxiv.atom); merged"
     ]
     meta = meta_of(path)
@@ -463,7 +470,7 @@ def test_snapshot_limit_stops_reading(tmp_path: Path) -> None:
     snap.write_text(good + "this is not json\n" * 1000, encoding="utf-8")
     report = ingest(snap, config, today=TODAY, category=["cs"], limit=3)
     assert len(report.added) == 3
-    with pytest.raises(ContentError, match=r"snap.jsonl:5: not valid JSON"):
+    with pytest.raises(ContentError, match=r"snap.jsonl:5:\d+: not valid JSON"):
         ingest(snap, config, today=TODAY)
 
 
@@ -488,3 +495,37 @@ def test_snapshot_memory_does_not_grow_with_skipped_lines(tmp_path: Path) -> Non
     assert result.records == ()
     assert snap.stat().st_size > 20_000_000
     assert peak < 2_000_000
+
+
+def test_strict_stops_on_a_warning_before_writing_anything(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper A", ABS_C)])  # warns: same title
+    with pytest.raises(ContentError) as caught:
+        ingest(dump, config, year=2024, today=TODAY, strict=True)
+    assert str(caught.value) == (
+        f"{dump}:11: same title as the paper on line 7 but a different abstract; kept both"
+    )
+    assert not config.content_dir.exists()
+
+
+def test_strict_lets_a_merge_through(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    dump = write_dump(tmp_path, [("Paper A", ABS_A), ("Paper A", ABS_A)])  # a note, no warning
+    report = ingest(dump, config, year=2024, today=TODAY, strict=True)
+    assert len(report.added) == 1 and len(report.duplicates) == 1
+
+
+def test_every_bad_source_is_reported_in_one_run(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    bad_json = tmp_path / "a.json"
+    bad_json.write_text('[{"paper": {"title": "x"}},\n', encoding="utf-8")
+    empty = tmp_path / "b.txt"
+    empty.write_text("", encoding="utf-8")
+    good = write_dump(tmp_path, [("Paper A", ABS_A)])
+    with pytest.raises(ErrorList) as caught:
+        ingest([bad_json, good, empty], config, year=2024, today=TODAY)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{bad_json}:2:1: not valid JSON: Expecting value",
+        f"{empty}: the file is empty",
+    ]
+    assert not config.content_dir.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -216,3 +217,33 @@ def test_strongest_terms_keeps_the_highest_weights_per_row() -> None:
         full = sorted(matrix.getrow(row).data, reverse=True)
         kept = sorted(cut.getrow(row).data, reverse=True)
         assert kept == pytest.approx(full[:3])
+
+
+def test_a_shared_topic_decides_between_papers_the_text_finds_alike() -> None:
+    # Two candidates share the same words with the query; the one on the query's topic wins,
+    # whichever slug sorts first.
+    words = "sparse attention kernels for long sequences"
+    query = replace(paper("q", words, words), topics=("Efficiency",))
+    on_topic = replace(paper("b-on", words, words + " quickly"), topics=("Efficiency",))
+    off_topic = replace(paper("a-off", words, words + " quickly"), topics=("Music",))
+    assert related_papers([query, on_topic, off_topic], 1)["q"] == ("b-on",)
+    # Without the topic term the tie goes to slug order.
+    assert related_papers([query, on_topic, off_topic], 1, topic_weight=0)["q"] == ("a-off",)
+
+
+def test_the_fallback_topic_links_nothing() -> None:
+    # "No topic fits" is not a subject two papers share: ignored, it cannot make a neighbour.
+    a = replace(paper("a", "quantum dots", "emission of quantum dots"), topics=("Other",))
+    b = replace(paper("b", "coral reefs", "bleaching of coral reefs"), topics=("Other",))
+    assert related_papers([a, b], 1, ignore_topics=("other",)) == {"a": (), "b": ()}
+    assert related_papers([a, b], 1) == {"a": ("b",), "b": ("a",)}
+
+
+def test_topics_count_on_the_large_collection_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Above EXACT_LIMIT, topics re-rank the candidates the text finds but do not add any.
+    papers = clustered(n_topics=4, per_topic=6, seed=5)
+    papers = [replace(p, topics=(p.slug[:3],)) for p in papers]
+    monkeypatch.setattr(related, "EXACT_LIMIT", 0)
+    result = related_papers(papers, 3)
+    for slug, picks in result.items():
+        assert all(p[:3] == slug[:3] for p in picks), (slug, picks)

@@ -3,12 +3,13 @@ them, and a broken taxonomy file is reported at the right line."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, ErrorList
 from site_builder.taxonomy import (
     Taxonomy,
     TopicRule,
@@ -66,7 +67,8 @@ def test_default_taxonomy_has_the_topics_researchers_browse_by(default: Taxonomy
         "llm-alignment",
         "large-language-models",
         "computer-vision",
-        "3d-and-video",
+        "3d-generation",
+        "video-generation",
         "efficiency",
         "theory",
         "code-generation",
@@ -235,8 +237,9 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "discovery. We train an E(3)-equivariant network to generate low-energy conformers and "
         "to predict chemical properties of small molecules and proteins. Our model is faster "
         "than physics-based simulation and more accurate than previous learned approaches.",
-        {"ai-for-science"},
-        "ai-for-science",
+        # The specific topic, not the umbrella "AI for science" beside it.
+        {"molecules-and-drug-discovery"},
+        "molecules-and-drug-discovery",
     ),
     (
         "Doubly Robust Estimation of Heterogeneous Treatment Effects",
@@ -273,8 +276,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "vision transformer backbone and refine the remaining ones for object detection. On "
         "COCO the detector runs 1.8x faster with a small drop in average precision, making "
         "real-time detection possible on a laptop GPU.",
-        {"computer-vision", "efficiency"},
-        "computer-vision",
+        {"object-detection-and-segmentation", "efficiency"},
+        "object-detection-and-segmentation",
     ),
     (
         "Text-Conditioned Latent Diffusion for Drum Loop Generation",
@@ -608,12 +611,12 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
         (
             "topics:\n  - name: A\n    keywords: {a: 1}\n  - name: B\n    keywrods: {b: 1}\n",
             5,
-            "topics[1] (B) has an unknown key 'keywrods'; did you mean 'keywords'?",
+            "topics[1] (B): unknown key 'keywrods' (did you mean 'keywords'?)",
         ),
         (
             "fallbak: Other\ntopics:\n  - name: A\n    keywords: {a: 1}\n",
             1,
-            "the taxonomy has an unknown key 'fallbak'; did you mean 'fallback'?",
+            "unknown taxonomy key 'fallbak' (did you mean 'fallback'?)",
         ),
         (
             "topics:\n  - name: A\n    keywords: {a: 1}\n  - name: a\n    keywords: {b: 1}\n",
@@ -629,7 +632,8 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
         (
             "topics:\n  - name: A\n    slug: Not A Slug\n    keywords: {a: 1}\n",
             3,
-            "is not path-safe",
+            "topics[0] (A).slug must be lowercase letters, digits and '-' (it becomes a URL), "
+            "got 'Not A Slug' (try 'not-a-slug')",
         ),
         (
             "topics:\n  - name: A\n    keywords:\n      rl: 1\n      RL: 2\n",
@@ -638,7 +642,7 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
         ),
         ("topics:\n  - name: A\n    keywords:\n      '***': 1\n", 4, "not a usable phrase"),
         ("topics:\n  - name: A\n    keywords: {a: 0}\n", 3, "at least one phrase with a positive"),
-        ("topics:\n  - keywords: {a: 1}\n", 2, "topics[0] needs a 'name'"),
+        ("topics:\n  - keywords: {a: 1}\n", 2, "topics[0] needs 'name'"),
         ("topics:\n  - name: ''\n    keywords: {a: 1}\n", 2, "topics[0].name must not be empty"),
         ("topics: []\n", 1, "topics must list at least one topic"),
         ("topics: {a: 1}\n", 1, "topics must be a list of topics, got a mapping"),
@@ -764,3 +768,78 @@ def test_bad_two_level_files_name_the_line(source: str, line: int, message: str)
         parse_taxonomy(source, Path("t.yaml"))
     assert caught.value.line == line
     assert message in str(caught.value)
+
+
+def test_every_error_in_the_file_is_reported_in_one_run() -> None:
+    source = (
+        "scoring:\n  strong_score: 0\n"  # 2
+        "areas:\n"
+        "  - name: Vision\n"  # 4
+        "    slug: Vision!\n"  # 5
+        "    topics:\n"
+        "      - name: Detection\n"  # 7
+        "        keywords: {detect*: 4, '': 1}\n"  # 8
+        "  - name: Audio\n"  # 9
+        "    descripton: Sound.\n"  # 10
+        "    topics:\n"
+        "      - name: Detection\n"  # 12
+        "        keywords: {speech: 0}\n"  # 13
+    )
+    with pytest.raises(ErrorList) as caught:
+        parse_taxonomy(source, Path("t.yaml"))
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "t.yaml:2: scoring.strong_score must be positive, got 0",
+        "t.yaml:5: areas[0] (Vision).slug must be lowercase letters, digits and '-' "
+        "(it becomes a URL), got 'Vision!' (try 'vision')",
+        "t.yaml:8: areas[0] (Vision).topics[0] (Detection).keywords: '' is not a usable phrase "
+        "(words separated by spaces or hyphens; '*' only at the end of a word)",
+        "t.yaml:10: areas[1] (Audio): unknown key 'descripton' (did you mean 'description'?)",
+        "t.yaml:12: areas[1] (Audio).topics[0] (Detection): topic 'Detection' is already "
+        "defined on line 7",
+        "t.yaml:13: areas[1] (Audio).topics[0] (Detection).keywords needs at least one phrase "
+        "with a positive weight",
+    ]
+
+
+def test_an_unknown_key_without_a_near_miss_lists_the_keys() -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_taxonomy("topics:\n  - name: A\n    keywords: {a: 1}\n    zzz: 1\n", Path("t"))
+    assert str(caught.value) == (
+        "t:4: topics[0] (A): unknown key 'zzz' "
+        "(expected one of: name, slug, description, keywords, categories)"
+    )
+
+
+def test_broad_topics_do_not_repeat_their_specific_neighbours(default: Taxonomy) -> None:
+    # A paper shows its most specific topics: an umbrella topic that held every keyword of a
+    # narrower one would tie with it on each of its papers and take them all.
+    keywords = {r.name: {k for k, w in r.keywords if w > 0} for r in default.topics}
+    for a, b in itertools.combinations(keywords, 2):
+        assert len(keywords[a] & keywords[b]) <= 2, (a, b, sorted(keywords[a] & keywords[b]))
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "specific", "not_also"),
+    [
+        (
+            "Certified Defences Against Adversarial Patches",
+            "Adversarial examples fool image classifiers. We certify robustness to adversarial "
+            "patch attacks with randomized smoothing and report certified accuracy.",
+            "Adversarial robustness",
+            "Fairness and bias",
+        ),
+        (
+            "Test-Time Adaptation with Entropy Minimisation under Distribution Shift",
+            "A model meets a domain shift at test time. Test-time adaptation updates the "
+            "normalisation layers on unlabelled target domain batches.",
+            "Domain adaptation and generalization",
+            "Representation and transfer learning",
+        ),
+    ],
+)
+def test_a_paper_gets_the_specific_topic_not_the_umbrella(
+    default: Taxonomy, title: str, abstract: str, specific: str, not_also: str
+) -> None:
+    topics = assign_topics(title, abstract, default)
+    assert topics[0] == specific, topics
+    assert not_also not in topics, topics

@@ -1,0 +1,128 @@
+"""`site-builder topics explain`: the scores and keyword hits behind each paper's topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.explain import explain_paper, find_papers, summary
+from site_builder.model import Paper
+from site_builder.taxonomy import assign_topics, load_taxonomy, topic_evidence, topic_scores
+
+DIFFUSION = Paper(
+    slug="fast-diffusion",
+    title="Fast sampling for diffusion models",
+    date=dt.date(2024, 1, 1),
+    abstract="Diffusion models denoise step by step. We distill the sampler into four steps "
+    "and keep image quality; the diffusion model runs on a phone.",
+)
+NOTHING = Paper(
+    slug="pottery",
+    title="Glazes of Tang dynasty pottery",
+    date=dt.date(2024, 1, 2),
+    abstract="We compare the glazes of two kilns.",
+)
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy()
+
+
+def test_evidence_adds_up_to_the_scores_the_assigner_uses(taxonomy) -> None:
+    evidence = topic_evidence(DIFFUSION.title, DIFFUSION.abstract, taxonomy)
+    scores = topic_scores(DIFFUSION.title, DIFFUSION.abstract, taxonomy)
+    assert [(e.topic, e.score) for e in evidence] == scores
+    for item in evidence:
+        assert sum(points for *_, points in item.hits) == pytest.approx(item.score)
+    where = {(w, phrase) for w, phrase, _, _ in evidence[0].hits}
+    assert ("title", "diffusion model") in where
+
+
+def test_a_paper_is_explained_with_its_kept_topics_marked(taxonomy) -> None:
+    text = explain_paper(DIFFUSION, taxonomy, 3, Path("/site"))
+    chosen = assign_topics(DIFFUSION.title, DIFFUSION.abstract, taxonomy)
+    assert f"topics: {', '.join(chosen)}" in text
+    marked = [line.split(maxsplit=2)[2] for line in text.splitlines() if line.startswith("  *")]
+    assert marked == list(chosen)
+    assert "title 'diffusion model' +12" in text
+    assert "kept: the best" in text
+
+
+def test_a_paper_no_topic_fits_is_told_it_gets_the_fallback(taxonomy) -> None:
+    text = explain_paper(NOTHING, taxonomy, 3, Path("/site"))
+    assert f"the fallback '{taxonomy.fallback}'" in text
+
+
+def test_topics_written_in_the_file_are_said_to_win(taxonomy) -> None:
+    hand = Paper(**{**DIFFUSION.__dict__, "topics": ("My topic",), "topics_from_file": True})
+    text = explain_paper(hand, taxonomy, 3, Path("/site"))
+    assert "topics: My topic  (written in the file: they win)" in text
+    assert "the taxonomy alone would give: Diffusion" in text
+
+
+def test_summary_counts_papers_per_topic_and_the_fallback(taxonomy) -> None:
+    text = summary([DIFFUSION, NOTHING], taxonomy, 3)
+    row = next(line for line in text.splitlines() if line.startswith("Diffusion and score"))
+    assert row.split()[-2:] == ["1", "0"]
+    assert f"2 papers; 1 got the fallback '{taxonomy.fallback}'" in text
+    assert "topics have no paper:" in text
+
+
+def test_papers_are_found_by_slug_or_file(tmp_path: Path) -> None:
+    paper = Paper(**{**DIFFUSION.__dict__, "path": tmp_path / "content" / "papers" / "x.md"})
+    assert find_papers([paper], ["fast-diffusion"], tmp_path) == [paper]
+    assert find_papers([paper], ["content/papers/x.md"], tmp_path) == [paper]
+    with pytest.raises(KeyError):
+        find_papers([paper], ["nope"], tmp_path)
+
+
+def test_cli_explains_a_paper_and_refuses_an_unknown_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "papers").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: T\n")
+    (site / "content" / "papers" / "fast-diffusion.md").write_text(
+        f"---\ntitle: {DIFFUSION.title}\ndate: 2024-01-01\n---\n{DIFFUSION.abstract}\n"
+    )
+    assert main(["--site", str(site), "topics", "explain", "fast-diffusion"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("content/papers/fast-diffusion.md: Fast sampling for diffusion models")
+    assert main(["--site", str(site), "topics", "explain"]) == 0
+    assert "1 papers; 0 got the fallback" in capsys.readouterr().out
+    assert main(["--site", str(site), "topics", "explain", "missing"]) == 1
+    assert "no paper with the slug or file 'missing'" in capsys.readouterr().err
+
+
+def test_a_hostile_title_cannot_drive_the_terminal(taxonomy) -> None:
+    hostile = Paper(**{**DIFFUSION.__dict__, "title": "Diffusion\x1b[2J\x1b]0;pwned\x07\rmodels"})
+    first = explain_paper(hostile, taxonomy, 3, Path("/site")).splitlines()[0]
+    assert "\x1b" not in first and "\r" not in first and "\x07" not in first
+    assert first.endswith("Diffusion [2J ]0;pwned models")
+
+
+def test_output_cut_short_by_a_pager_is_not_an_error(tmp_path: Path) -> None:
+    # `site-builder topics explain | head -1`: the reader closes the pipe early.
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    (site / "content" / "papers").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: T\n")
+    for i in range(300):
+        (site / "content" / "papers" / f"p{i}.md").write_text(
+            f"---\ntitle: Diffusion paper {i}\ndate: 2024-01-01\n---\n{DIFFUSION.abstract}\n"
+        )
+    command = [sys.executable, "-m", "site_builder", "--site", str(site), "topics", "explain"]
+    command += [f"p{i}" for i in range(300)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err
