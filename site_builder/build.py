@@ -235,7 +235,8 @@ class Builder:
         state = BuildState()
 
         # Config, every content file and the taxonomy, all checked before any stops the build.
-        papers, taxonomy, found = validate_sources(config, _cached_parse(previous, state, cancel))
+        sources = validate_sources(config, _cached_parse(previous, state, cancel))
+        papers, taxonomy, found = sources.papers, sources.taxonomy, sources.found
         if strict:
             found = found.strict()
         found.raise_errors()
@@ -244,7 +245,7 @@ class Builder:
         clock.lap("load")
         check()
         site = _assign_topics(papers, taxonomy, config, previous, state)
-        site, unused = _assign_authors(site, config, previous, state)
+        site, unused = _assign_authors(site, sources.author_rules, previous, state)
         if strict and unused:
             raise ErrorList(w.as_error() for w in unused)
         warnings += unused
@@ -733,10 +734,9 @@ def _topic_signals(p: Paper) -> tuple[Any, ...]:
 
 
 def _assign_authors(
-    site: Site, config: Config, previous: BuildState, state: BuildState
+    site: Site, rules: authors.AuthorRules, previous: BuildState, state: BuildState
 ) -> tuple[Site, tuple[Warn, ...]]:
     """enrich/authors, reused whole when no byline and no rule changed."""
-    rules = authors.load_author_rules(config.site_dir / authors.RULES_FILE)
     key = _digest([(p.slug, p.authors) for p in site.papers], repr(rules))
     if previous.authors is not None and previous.authors[0] == key:
         _key, people, by_paper, unused = previous.authors

@@ -237,7 +237,7 @@ def _build_config(args: argparse.Namespace) -> Config:
     config, found = check_config(args.site, _overrides(args))
     if found.ok:
         return config
-    _papers, _taxonomy, more = validate_sources(config)
+    more = validate_sources(config).found
     raise ErrorList([*found.errors, *more.errors])
 
 
