@@ -479,10 +479,7 @@ class _Reader:
         self.area_slugs: dict[str, tuple[str, int]] = {}
 
     def line(self, at: Place) -> int | None:
-        """The line of a place, or of the nearest place around it that has one."""
-        while at not in self.tree.lines and at:
-            at = at[:-1]
-        return self.tree.lines.get(at)
+        return self.tree.line(at)
 
     def error(self, at: Place, message: str) -> None:
         self.found.error(message, self.path, self.line(at))
@@ -515,21 +512,7 @@ class _Reader:
         return value
 
     def describe(self, at: Place) -> str:
-        """A place as messages name it, entries with their names: topics[3] (Robotics).keywords.
-        (A long file is searched by name more easily than counted.)"""
-        value: object = self.tree.value
-        text = ""
-        for part in at:
-            if isinstance(part, int):
-                value = value[part] if isinstance(value, list) and part < len(value) else None
-                name = value.get("name") if isinstance(value, dict) else None
-                text += f"[{part}]" + (
-                    f" ({name.strip()})" if isinstance(name, str) and name.strip() else ""
-                )
-            else:
-                value = value.get(part) if isinstance(value, dict) else None
-                text += f".{part}" if text else part
-        return text
+        return self.tree.describe(at)
 
     def slug(self, values: dict[str, object], name: str) -> str:
         slug = values["slug"]

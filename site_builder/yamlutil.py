@@ -89,6 +89,31 @@ class Tree:
     lines: dict[Place, int]
     duplicates: tuple[tuple[Place, int, int], ...]
 
+    def line(self, at: Place) -> int | None:
+        """The line of a place, or of the nearest place around it that has one."""
+        while at not in self.lines and at:
+            at = at[:-1]
+        return self.lines.get(at)
+
+    def describe(self, at: Place) -> str:
+        """A place as messages name it, list entries with their names:
+        ``topics[3] (Robotics).keywords`` (a long file is searched by name more easily than
+        counted)."""
+        value: object = self.value
+        text = ""
+        for part in at:
+            if isinstance(part, int):
+                value = value[part] if isinstance(value, list) and part < len(value) else None
+                name = value.get("name") if isinstance(value, dict) else None
+                if isinstance(name, str) and name.strip():
+                    text += f"[{part}] ({' '.join(name.split())})"
+                else:
+                    text += f"[{part}]"
+            else:
+                value = value.get(part) if isinstance(value, dict) else None
+                text += f".{part}" if text else part
+        return text
+
 
 def parse_tree(
     text: str,

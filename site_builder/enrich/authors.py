@@ -301,29 +301,13 @@ class _Reader:
         self.given: dict[str, tuple[str, int]] = {}
 
     def line(self, at: Place) -> int:
-        """The line of a place, or of the nearest place around it that has one."""
-        while at not in self.tree.lines and at:
-            at = at[:-1]
-        return self.tree.lines.get(at, 1)
+        return self.tree.line(at) or 1
 
     def error(self, at: Place, message: str) -> None:
         self.found.error(message, self.path, self.line(at))
 
     def describe(self, at: Place) -> str:
-        """A place as messages name it, entries with their names: split[0] (Wei Zhang).people."""
-        value: object = self.tree.value
-        text = ""
-        for part in at:
-            if isinstance(part, int):
-                value = value[part] if isinstance(value, list) and part < len(value) else None
-                name = value.get("name") if isinstance(value, dict) else None
-                text += f"[{part}]" + (
-                    f" ({' '.join(name.split())})" if isinstance(name, str) and name.strip() else ""
-                )
-            else:
-                value = value.get(part) if isinstance(value, dict) else None
-                text += f".{part}" if text else part
-        return text
+        return self.tree.describe(at)
 
     def mapping(
         self, value: object, at: Place, keys: tuple[Key, ...], shape: str
