@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -873,11 +874,23 @@ def _in_workers(
     # fork: the workers inherit the renderer, views and staging folder; nothing is pickled
     # on the way in, and only small results (cards, warnings) come back.
     init = (renderer, staging, keep)
-    with context.Pool(workers, initializer=_worker_init, initargs=init) as pool:
+    pool = context.Pool(workers, initializer=_worker_init, initargs=init)
+    finished = False
+    try:
         for result in pool.imap(_worker_render, chunks):
             if isinstance(result, _Failure):
                 raise result.error()
             yield result
+        finished = True
+    finally:
+        # All done: let the workers take their stop sentinel and exit (terminating them
+        # raced with a worker still starting up and could hang `serve` for good). Otherwise
+        # (an error, a cancel) stop them now.
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
+        pool.join()
 
 
 @dataclass(frozen=True)
@@ -900,6 +913,11 @@ _WORKER: dict[str, Any] = {}  # set once in each worker process by _worker_init
 
 
 def _worker_init(renderer: RouteRenderer, staging: Staging, keep: bool) -> None:
+    # A worker inherits the parent's signal handlers (serve turns SIGTERM into
+    # KeyboardInterrupt): a worker must simply die when the pool terminates it, and leave
+    # Ctrl-C to the parent.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(renderer=renderer, staging=staging, keep=keep)
 
 
