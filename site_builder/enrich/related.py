@@ -199,14 +199,33 @@ def _rescore(
     return scores
 
 
+def _add_pair_products(
+    extra: sp.csr_matrix, start: int, picks: list[np.ndarray], scores: list[np.ndarray]
+) -> list[np.ndarray]:
+    """Each score plus the dot product in ``extra`` of its row (start + r) and candidate."""
+    lengths = [len(p) for p in picks]
+    if not sum(lengths):
+        return scores
+    rows = np.repeat(np.arange(start, start + len(picks)), lengths)
+    products = np.asarray(extra[rows].multiply(extra[np.concatenate(picks)]).sum(axis=1))
+    bounds = np.cumsum([0, *lengths])
+    flat = products.ravel().astype(np.float32)
+    return [s + flat[bounds[r] : bounds[r + 1]] for r, s in enumerate(scores)]
+
+
 def neighbours(
-    matrix: sp.csr_matrix, count: int, text: sp.csr_matrix | None = None
+    matrix: sp.csr_matrix,
+    count: int,
+    text: sp.csr_matrix | None = None,
+    topics: sp.csr_matrix | None = None,
 ) -> list[np.ndarray]:
     """For each row of the matrix, the `count` other rows with the highest dot product.
 
     Above EXACT_LIMIT candidates are found in ``text`` (the term columns alone, when the matrix
     also holds topic columns): a topic shared by thousands of papers would make every one of
-    them a candidate. They are then scored on the whole matrix.
+    them a candidate. They are then scored on the whole matrix, plus their dot product in
+    ``topics`` when it is given (above EXACT_LIMIT the topics are kept apart rather than
+    stacked onto the term matrix, which would copy it).
     """
     n = matrix.shape[0]
     exact = n <= EXACT_LIMIT
@@ -233,6 +252,8 @@ def neighbours(
             continue
         # Candidates were found on the strongest terms only: rank them on all terms.
         rescored = _rescore(matrix, start, picks, scratch)
+        if topics is not None:
+            rescored = _add_pair_products(topics, start, picks, rescored)
         result.extend(_best(p, s, count) for p, s in zip(picks, rescored, strict=True))
     return result
 
@@ -283,11 +304,12 @@ def related_papers(
     except ValueError:  # no usable word in any paper (e.g. only stop words)
         return {slug: () for slug in slugs}
     topics = topic_matrix(ordered, ignore_topics, topic_weight) if topic_weight > 0 else None
+    apart = None
     if topics is None or topics.nnz == 0:
         matrix = text
-    else:
+    elif len(ordered) <= EXACT_LIMIT:
         matrix = sp.hstack([text, topics], format="csr", dtype=np.float32)
-    return {
-        slug: tuple(slugs[j] for j in picks)
-        for slug, picks in zip(slugs, neighbours(matrix, count, text=text), strict=True)
-    }
+    else:  # a second copy of a large term matrix would cost more than it saves
+        matrix, apart = text, topics
+    found = neighbours(matrix, count, text=text, topics=apart)
+    return {slug: tuple(slugs[j] for j in picks) for slug, picks in zip(slugs, found, strict=True)}
