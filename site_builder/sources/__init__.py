@@ -75,16 +75,23 @@ class Options:
     sink: Callable[[Record], None] | None = field(default=None, compare=False)
 
 
-def read_text(path: Path) -> str:
-    """Read a source file as UTF-8 (BOM allowed); bad bytes become an error with line and offset."""
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """A source file's bytes (the first ``limit`` of them); an unreadable file is an error
+    that says why."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read() if limit is None else fh.read(limit)
     except FileNotFoundError:
         raise ContentError("no such file", path) from None
     except IsADirectoryError:
         raise ContentError("is a folder, not a file", path) from None
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror}", path) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a source file as UTF-8 (BOM allowed); bad bytes become an error with line and offset."""
+    data = read_bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

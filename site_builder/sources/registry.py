@@ -22,6 +22,7 @@ from . import (
     daily_papers,
     hf_daily,
     openreview,
+    read_bytes,
     tabular,
 )
 from .jsonutil import load_json
@@ -59,16 +60,7 @@ FORMAT_NAMES = tuple(f.name for f in FORMATS)
 
 
 def _head(path: Path) -> str:
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(HEAD_BYTES)
-    except FileNotFoundError:
-        raise ContentError("no such file", path) from None
-    except IsADirectoryError:
-        raise ContentError("is a folder, not a file", path) from None
-    except OSError as exc:
-        raise ContentError(f"cannot read: {exc.strerror}", path) from None
-    return data.decode("utf-8-sig", errors="replace")
+    return read_bytes(path, HEAD_BYTES).decode("utf-8-sig", errors="replace")
 
 
 def detect_format(path: Path) -> Format:
