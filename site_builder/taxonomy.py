@@ -28,6 +28,11 @@ DEFAULT_MIN_SCORE = 4.0
 DEFAULT_SECONDARY_RATIO = 0.4
 DEFAULT_STRONG_SCORE = 12.0
 
+# A topic after the best one needs this many mentions: a hit in the title or the source's
+# keywords is enough on its own; a listed category or one abstract occurrence is one mention.
+# One passing "we prompt an LLM" is not what a paper is about.
+_MIN_MENTIONS = 2
+
 # Beyond this many occurrences in an abstract a keyword counts no more: one word repeated
 # throughout an abstract should not swamp a topic.
 _MAX_REPEATS = 3
@@ -42,29 +47,31 @@ _PHRASE_WORD = r"\w+\*?"
 _PHRASE_OK = re.compile(rf"{_PHRASE_WORD}(?:[\s\-]+{_PHRASE_WORD})*")
 
 # Splitting text into words: spaces and hyphens keep the words of a phrase together, any other
-# punctuation breaks a phrase and becomes a _BREAK token that no keyword matches. ASCII text
-# (nearly all abstracts) takes a translate table, several times faster than a regex.
+# punctuation breaks a phrase and becomes a _BREAK token that no keyword matches; an opening
+# bracket becomes _OPEN, so that "large language models (LLMs)" can be read as one mention.
+# ASCII text (nearly all abstracts) takes a translate table, several times faster than a regex.
 _BREAK = "\x01"
+_OPEN = "\x02"
 _ASCII_WORDS = str.maketrans(
     {
-        c: (" " if chr(c).isspace() or chr(c) == "-" else _BREAK)
+        c: (" " if chr(c).isspace() or chr(c) == "-" else _OPEN if chr(c) in "([" else _BREAK)
         for c in range(128)
         if not (chr(c).isalnum() or chr(c) == "_")
     }
 )
 _UNICODE_HYPHENS = str.maketrans({"\u2010": " ", "\u2011": " "})
-_UNICODE_BREAKS = re.compile(rf"[^\w\s{_BREAK}]")
+_UNICODE_BREAKS = re.compile(rf"[^\w\s{_BREAK}{_OPEN}]")
 
 
 def _words(text: str) -> list[str]:
-    """The lowercase words of ``text``, with _BREAK where punctuation separates them."""
+    """The lowercase words of ``text``, with _BREAK (or _OPEN) where punctuation separates them."""
     text = text.lower()
     if "://" in text or "www." in text:
         text = _URL.sub(" ", text)
     text = text.translate(_ASCII_WORDS)
     if not text.isascii():
         text = _UNICODE_BREAKS.sub(_BREAK, text.translate(_UNICODE_HYPHENS))
-    return text.replace(_BREAK, f" {_BREAK} ").split()
+    return text.replace(_BREAK, f" {_BREAK} ").replace(_OPEN, f" {_OPEN} ").split()
 
 
 @dataclass(frozen=True)
@@ -156,14 +163,18 @@ def _tally(
     keywords: tuple[str, ...],
     categories: tuple[str, ...],
     record: list[list[Hit]] | None,
+    mentions: list[int] | None = None,
 ) -> list[float]:
-    """Each topic's score; with ``record``, each hit is also written to record[topic]."""
+    """Each topic's score; with ``record``, each hit is also written to record[topic]; with
+    ``mentions``, each topic's mentions (see _MIN_MENTIONS) are added to mentions[topic]."""
     totals = [0.0] * len(taxonomy.topics)
 
     def add(topic: int, points: float, where: str, phrase: str, n: int) -> None:
         totals[topic] += points
         if record is not None:
             record[topic].append((where, phrase, n, points))
+        if mentions is not None and points > 0:
+            mentions[topic] += n if where == "abstract" else 1 if where == "category" else 2
 
     if keywords:
         text = " . ".join(keywords)
@@ -244,15 +255,22 @@ def assign_topics(
 
     The best topic must score at least ``taxonomy.min_score``. Each further one must reach
     ``secondary_ratio`` of the best score, or ``strong_score`` (a paper whose music keywords
-    pile up is still a diffusion paper when it says so clearly); it is never padded.
+    pile up is still a diffusion paper when it says so clearly), and be more than a passing
+    mention: named in the title or the source's keywords, or found at least twice in the
+    abstract (a listed category counts once). It is never padded.
     """
     if max_topics < 1:
         raise ValueError(f"max_topics must be at least 1, got {max_topics}")
-    scores = topic_scores(title, abstract, taxonomy, keywords, categories)
-    if not scores or scores[0][1] < taxonomy.min_score:
+    mentions = [0] * len(taxonomy.topics)
+    totals = _tally(title, abstract, taxonomy, keywords, categories, None, mentions)
+    order = sorted(range(len(totals)), key=lambda i: (-totals[i], i))
+    if not order or totals[order[0]] < taxonomy.min_score:
         return (taxonomy.fallback,)
-    floor = secondary_floor(scores[0][1], taxonomy)
-    return tuple(name for name, score in scores[:max_topics] if score >= floor)
+    floor = secondary_floor(totals[order[0]], taxonomy)
+    kept = [order[0]] + [
+        i for i in order[1:max_topics] if totals[i] >= floor and mentions[i] >= _MIN_MENTIONS
+    ]
+    return tuple(taxonomy.topics[i].name for i in kept)
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,7 +384,9 @@ class _Matcher:
         """For each topic, how often each of its keywords (by index) occurs in ``text``.
 
         Within a topic, matches do not overlap: the leftmost wins, then the longest, so a
-        weight-0 phrase such as "score distillation" hides the "distillation" inside it.
+        weight-0 phrase such as "score distillation" hides the "distillation" inside it. A
+        match in brackets right after another of the same topic ("large language models
+        (LLMs)") restates it and is not counted again.
         """
         words = _words(text)
         found: list[list[tuple[int, int, int]]] = [[] for _ in range(self.size)]
@@ -398,9 +418,19 @@ class _Matcher:
                 continue
             reach = 0
             for start, neg_end, keyword in sorted(matches):
-                if start >= reach:
+                if start < reach:
+                    continue
+                # An abbreviation defined in brackets: one mention, however it is spelled.
+                restated = (
+                    start == reach + 1
+                    and reach > 0
+                    and words[start - 1] == _OPEN
+                    and 1 - neg_end < len(words)
+                    and words[1 - neg_end] == _BREAK
+                )
+                if not restated:
                     counts[keyword] = counts.get(keyword, 0) + 1
-                    reach = 1 - neg_end
+                reach = 1 - neg_end
             result.append(counts)
         return result
 
