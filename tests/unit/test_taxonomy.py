@@ -17,6 +17,7 @@ from site_builder.taxonomy import (
     default_taxonomy_path,
     load_taxonomy,
     parse_taxonomy,
+    topic_scores,
     topic_slug,
 )
 
@@ -378,6 +379,50 @@ def test_release_notes_do_not_make_a_paper_about_code(default: Taxonomy) -> None
     assert names["code-generation"] not in topics
 
 
+def test_a_passing_mention_of_an_llm_is_not_a_topic(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Degradation-Aware Image Super-Resolution with Frequency Priors",
+        "Real-world low-resolution photos suffer from blur, noise and compression artifacts. We "
+        "estimate the degradation in the frequency domain and condition a restoration network "
+        "on it. Unlike methods that prompt large language models (LLMs) to describe the "
+        "degradation, our estimator is trained end to end. On real-world benchmarks it recovers "
+        "sharper textures with fewer artifacts.",
+        default,
+    )
+    assert topics[0] == names["computer-vision"]
+    assert names["large-language-models"] not in topics
+
+
+def test_a_language_model_the_paper_builds_on_stays_a_topic(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Reprogramming Time Series for Forecasting",
+        "We forecast multivariate time series by reprogramming a frozen large language model. "
+        "Patches of each series are mapped to text prototypes that the LLM can read, and the "
+        "LLM's outputs are projected back to forecasts. The LLM stays frozen, so only small "
+        "input and output layers are trained, and it beats specialised forecasters on "
+        "long-horizon benchmarks.",
+        default,
+    )
+    assert topics[0] == names["time-series"]
+    assert names["large-language-models"] in topics
+
+
+def test_a_vision_language_model_is_multimodal_not_an_llm(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Reducing Object Hallucination in Vision-Language Models with Contrastive Decoding",
+        "Vision-language models often describe objects that are not in the image. We contrast "
+        "the model's token distribution with and without the visual input and down-weight "
+        "tokens the image does not support. Across captioning and visual question answering "
+        "benchmarks, hallucinated objects drop by a third without retraining.",
+        default,
+    )
+    assert topics[0] == names["multimodal"]
+    assert names["large-language-models"] not in topics
+
+
 # --------------------------------------------------------------------------------------------
 # How many topics, and the fallback
 
@@ -521,6 +566,24 @@ def test_names_with_plus_signs_still_match(tiny: Taxonomy) -> None:
 def test_punctuation_breaks_a_phrase(tiny: Taxonomy) -> None:
     assert assign_topics("Score. Distillation", "", tiny) == ("Compression",)
     assert assign_topics("Auto, encoder", "", tiny) == ("Other",)
+
+
+def test_an_abbreviation_in_brackets_is_the_same_mention(tiny: Taxonomy) -> None:
+    # "policy (RL)" names one thing twice: policy 2 + rl 4, not rl counted twice as well.
+    assert dict(topic_scores("", "A policy (RL) here.", tiny))["Reinforcement learning"] == 2
+    assert dict(topic_scores("", "A policy (RL). RL again.", tiny))["Reinforcement learning"] == 6
+    # After another topic's phrase, or not in brackets, it is a mention of its own.
+    assert dict(topic_scores("", "A GAN (RL) here.", tiny))["Reinforcement learning"] == 4
+    assert dict(topic_scores("", "A policy, RL here.", tiny))["Reinforcement learning"] == 6
+
+
+def test_a_further_topic_needs_more_than_one_mention(tiny: Taxonomy) -> None:
+    # RL scores enough to be kept beside GANs (4 of a best 8), but one mention is in passing.
+    assert assign_topics("", "A GAN. A GAN. A GAN. We tune it with RL.", tiny) == ("GANs",)
+    assert assign_topics("", "A GAN. A GAN. A GAN. We tune it with RL. RL helps.", tiny) == (
+        "GANs",
+        "Reinforcement learning",
+    )
 
 
 def test_urls_are_ignored(tiny: Taxonomy) -> None:
