@@ -572,6 +572,7 @@ def test_an_abbreviation_in_brackets_is_the_same_mention(tiny: Taxonomy) -> None
     # "policy (RL)" names one thing twice: policy 2 + rl 4, not rl counted twice as well.
     assert dict(topic_scores("", "A policy (RL) here.", tiny))["Reinforcement learning"] == 2
     assert dict(topic_scores("", "A policy (RL). RL again.", tiny))["Reinforcement learning"] == 6
+    assert dict(topic_scores("", "A policy [RL] here.", tiny))["Reinforcement learning"] == 2
     # After another topic's phrase, or not in brackets, it is a mention of its own.
     assert dict(topic_scores("", "A GAN (RL) here.", tiny))["Reinforcement learning"] == 4
     assert dict(topic_scores("", "A policy, RL here.", tiny))["Reinforcement learning"] == 6
