@@ -8,6 +8,7 @@ carried over as hard links. The result is byte-identical to a cold build of the 
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
@@ -263,6 +264,7 @@ class Builder:
                 state.related, state.related_memo = previous.related, previous.related_memo
         clock.lap("related")
         check()
+        release_memory()
 
         assets = collect_assets(
             [config.theme_dir, builtin_themes_dir() / "default"], config.static_dir
@@ -557,6 +559,17 @@ class _Clock:
         self.last = now
 
 
+def release_memory() -> None:
+    """Hand freed heap memory back to the system. glibc keeps what a large step (related
+    papers, the paper pages) freed for reuse, and a worker forked later would count it
+    again as its own; at 100,000 papers that is over 100 MB a process. A no-op off glibc."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
 def _digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
@@ -612,6 +625,7 @@ def killable(work: Callable[[], _T], cancel: Cancel | None) -> _T:
     if cancel is None or not can_fork:
         return work()
     context = multiprocessing.get_context("fork")
+    release_memory()  # what each worker inherits, it counts again
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(work, send), daemon=True)
     child.start()
@@ -844,10 +858,7 @@ def _render_all(
             continue
         for result in _in_workers(renderer, staging, batch, workers, keep_cards):
             count, cards, problems, titles, records = result
-            views.cards.update(cards)
-            views.records.update(records)
-            views.problems.update(problems)
-            views.titles.update(titles)
+            views.adopt(cards, records, titles, problems)
             staging.files += count
             done += count
             if cancel is not None:

@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .model import Paper
-from .taxonomy import Evidence, Taxonomy, assign_topics, secondary_floor, topic_evidence
+from .taxonomy import (
+    MIN_MENTIONS,
+    Evidence,
+    Taxonomy,
+    assign_topics,
+    secondary_floor,
+    topic_evidence,
+)
 
 SHOWN_TOPICS = 5  # scoring topics listed per paper, best first
 SHOWN_HITS = 8  # hits listed per topic, strongest first
@@ -64,7 +71,8 @@ def explain_paper(paper: Paper, taxonomy: Taxonomy, max_topics: int, site_dir: P
     else:
         lines.append(
             f"  kept: the best ({_num(best)}) and up to {max_topics - 1} more scoring at least "
-            f"{_num(secondary_floor(best, taxonomy))}"
+            f"{_num(secondary_floor(best, taxonomy))} with {MIN_MENTIONS}+ mentions "
+            "(a title or keyword hit counts 2)"
         )
     for item in evidence[:SHOWN_TOPICS]:
         mark = "*" if item.topic in chosen else " "

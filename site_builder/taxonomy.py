@@ -31,7 +31,7 @@ DEFAULT_STRONG_SCORE = 12.0
 # A topic after the best one needs this many mentions: a hit in the title or the source's
 # keywords is enough on its own; a listed category or one abstract occurrence is one mention.
 # One passing "we prompt an LLM" is not what a paper is about.
-_MIN_MENTIONS = 2
+MIN_MENTIONS = 2
 
 # Beyond this many occurrences in an abstract a keyword counts no more: one word repeated
 # throughout an abstract should not swamp a topic.
@@ -166,7 +166,7 @@ def _tally(
     mentions: list[int] | None = None,
 ) -> list[float]:
     """Each topic's score; with ``record``, each hit is also written to record[topic]; with
-    ``mentions``, each topic's mentions (see _MIN_MENTIONS) are added to mentions[topic]."""
+    ``mentions``, each topic's mentions (see MIN_MENTIONS) are added to mentions[topic]."""
     totals = [0.0] * len(taxonomy.topics)
 
     def add(topic: int, points: float, where: str, phrase: str, n: int) -> None:
@@ -268,7 +268,7 @@ def assign_topics(
         return (taxonomy.fallback,)
     floor = secondary_floor(totals[order[0]], taxonomy)
     kept = [order[0]] + [
-        i for i in order[1:max_topics] if totals[i] >= floor and mentions[i] >= _MIN_MENTIONS
+        i for i in order[1:max_topics] if totals[i] >= floor and mentions[i] >= MIN_MENTIONS
     ]
     return tuple(taxonomy.topics[i].name for i in kept)
 

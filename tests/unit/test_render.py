@@ -295,3 +295,31 @@ def test_hand_written_link_and_identifier_urls_become_valid_hrefs(tmp_path: Path
         'arXiv:2001.04643"><b>': "https://arxiv.org/abs/2001.04643%22%3E%3Cb%3E",
         "doi:10.1002/(SICI)1097<693>": "https://doi.org/10.1002/%28SICI%291097%3C693%3E",
     }
+
+
+def test_cards_from_a_worker_share_the_values_this_process_holds() -> None:
+    # Render workers send cards and search records back pickled: every string a copy. At
+    # 100,000 papers those copies alone cost hundreds of MB; adopt keeps one of each.
+    import pickle
+
+    from site_builder.urls import Urls
+    from site_builder.views import ViewStore
+
+    papers = tuple(
+        paper(f"p{i}", f"Paper {i}", 10, authors=("Ada Lovelace", "Alan Turing")) for i in (1, 2)
+    )
+    site = Site(papers=papers, topics=small_site().topics)
+    worker = ViewStore(site, Urls("/", ""))
+    for p in papers:
+        worker.paper(p.slug)
+    sent = pickle.loads(pickle.dumps((worker.cards, worker.records, worker.titles, {})))
+    parent = ViewStore(site, Urls("/", ""))
+    parent.adopt(*sent)
+
+    assert parent.cards == worker.cards and parent.records == worker.records
+    one, two = parent.cards["p1"], parent.cards["p2"]
+    assert one.title is papers[0].title and one.authors is papers[0].authors
+    assert one.author_links[0] is two.author_links[0]  # the same author, one link object
+    assert one.topics[0] is two.topics[0] and one.date_iso is two.date_iso
+    record = parent.records["p1"]
+    assert record.title is papers[0].title and record.url is one.url
