@@ -75,38 +75,39 @@ def jsonl(path: Path) -> tuple[tuple[Paper, ...], dict[str, set[str]]]:
     return papers, {f"p{i}": {r["label"]} for i, r in enumerate(rows)}
 
 
-def arxiv_real() -> tuple[tuple[Paper, ...], dict[str, set[str]], dict[str, set[str]]]:
-    """Papers, topic labels (common primary categories), related labels (all categories)."""
-    path = REPO / "bench" / "data" / "arxiv-real.jsonl"
+def _arxiv(name: str, prefix: str) -> tuple[tuple[Paper, ...], dict[str, str], list[dict]]:
+    """The papers of bench/data/<name>.jsonl (categories hidden) and each one's primary
+    category, by slug."""
+    path = REPO / "bench" / "data" / f"{name}.jsonl"
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    slugs = [f"{prefix}{i:03d}" for i in range(len(rows))]
     papers = tuple(
-        Paper(slug=f"a{i:03d}", title=r["title"], date=dt.date(2024, 1, 1), abstract=r["abstract"])
-        for i, r in enumerate(rows)
+        Paper(slug=slug, title=r["title"], date=dt.date(2024, 1, 1), abstract=r["abstract"])
+        for slug, r in zip(slugs, rows, strict=True)
     )
-    primary = {f"a{i:03d}": r["categories"][0] for i, r in enumerate(rows)}
+    primary = {slug: r["categories"][0] for slug, r in zip(slugs, rows, strict=True)}
+    return papers, primary, rows
+
+
+def _common_themes(primary: dict[str, str]) -> dict[str, set[str]]:
+    """Topic labels: the primary categories with at least 4 papers."""
     counts: dict[str, int] = {}
     for category in primary.values():
         counts[category] = counts.get(category, 0) + 1
-    themes = {slug: {c} for slug, c in primary.items() if counts[c] >= 4}
-    shared = {f"a{i:03d}": set(r["categories"]) for i, r in enumerate(rows)}
-    return papers, themes, shared
+    return {slug: {c} for slug, c in primary.items() if counts[c] >= 4}
+
+
+def arxiv_real() -> tuple[tuple[Paper, ...], dict[str, set[str]], dict[str, set[str]]]:
+    """Papers, topic labels (common primary categories), related labels (all categories)."""
+    papers, primary, rows = _arxiv("arxiv-real", "a")
+    shared = {p.slug: set(r["categories"]) for p, r in zip(papers, rows, strict=True)}
+    return papers, _common_themes(primary), shared
 
 
 def arxiv_ml() -> tuple[tuple[Paper, ...], dict[str, set[str]], dict[str, set[str]]]:
     """Papers, topic labels (common primary categories), related labels (the primary category)."""
-    path = REPO / "bench" / "data" / "arxiv-ml.jsonl"
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    papers = tuple(
-        Paper(slug=f"m{i:03d}", title=r["title"], date=dt.date(2024, 1, 1), abstract=r["abstract"])
-        for i, r in enumerate(rows)
-    )
-    primary = {f"m{i:03d}": r["categories"][0] for i, r in enumerate(rows)}
-    counts: dict[str, int] = {}
-    for category in primary.values():
-        counts[category] = counts.get(category, 0) + 1
-    themes = {slug: {c} for slug, c in primary.items() if counts[c] >= 4}
-    same_primary = {slug: {c} for slug, c in primary.items()}
-    return papers, themes, same_primary
+    papers, primary, _rows = _arxiv("arxiv-ml", "m")
+    return papers, _common_themes(primary), {slug: {c} for slug, c in primary.items()}
 
 
 def topic_f1(site: Site, labels: dict[str, set[str]]) -> float:
