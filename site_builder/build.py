@@ -367,6 +367,8 @@ class Builder:
                     staging.copy(static.source, static.out)
             clock.lap("assets")
             _render_all(renderer, views, todo, staging, jobs, progress, cancel)
+            views.forget_pages()  # every page is written: its cards are not needed again
+            release_memory()
             clock.lap("render")
             problems = _problems(site, fingerprints, views, previous)
             found = tuple(w for ws in problems.values() for w in ws)

@@ -533,6 +533,13 @@ class ViewStore:
             self.titles[slug] = replace(title, text=paper_field(paper, "title", title.text))
         self.problems.update(problems)
 
+    def forget_pages(self) -> None:
+        """Drop the cards and rendered titles (about 2 KB a paper) once every page is
+        written; the search records and math warnings the build still reads stay."""
+        self.cards.clear()
+        self.titles.clear()
+        self._recent.clear()
+
     def card(self, slug: str) -> CardView:
         if slug not in self.cards:
             self.paper(slug)
