@@ -132,7 +132,7 @@ def _hashed_term_matrix(papers: Sequence[Paper]) -> sp.csr_matrix:
         chunk = papers[start : start + ROWS_PER_CHUNK]
         part = hasher.transform([paper_text(p) for p in chunk]).tocsr()
         part.sum_duplicates()  # one entry per (row, term), so counting entries counts papers
-        df += np.bincount(part.indices, minlength=HASHED_COLUMNS).astype(np.int32)
+        df += np.bincount(part.indices, minlength=HASHED_COLUMNS)  # cast in place
         parts.append(part)
     kept = (df >= 2) & (df <= 0.5 * n_docs)
     if not kept.any():
