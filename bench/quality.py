@@ -20,6 +20,12 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
   cross-listed to cs.AI or cs.LG, so "shares any category" would hold for half of random pairs).
   Categories are hidden from the assigner. Run with the default taxonomy and with a
   `topics suggest` draft of 7 topics.
+- arxiv-ml keywords: the same 202 papers, labelled the way issue 9's conference was: each
+  paper has 3-5 author-style keywords (bench/data/arxiv-ml-keywords.yaml, written by hand
+  from the title and abstract, before any scoring); the themes are the KEYWORD_THEMES most
+  frequent keywords that name a subject (not a kind of paper, not the whole field; see
+  NOT_A_THEME). Related papers agree when they share a theme; papers with none of the themes
+  are not queries (nothing could agree with them).
 
 Measures:
 - topic F1: for each labelled theme, the F1 of the best-matching topic or area page (its paper
@@ -53,6 +59,12 @@ from site_builder.suggest import draft_yaml, suggest  # noqa: E402
 from site_builder.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy  # noqa: E402
 
 TOP = 3
+KEYWORD_THEMES = 8  # as many as issue 9's conference had
+# Keywords that say what kind of paper it is, or name all of machine learning: never a theme.
+NOT_A_THEME = frozenset(
+    {"benchmark", "dataset", "evaluation", "survey", "deep learning", "machine learning",
+     "artificial intelligence"}
+)  # fmt: skip
 
 
 def bundled() -> tuple[tuple[Paper, ...], dict[str, set[str]]]:
@@ -110,6 +122,20 @@ def arxiv_ml() -> tuple[tuple[Paper, ...], dict[str, set[str]], dict[str, set[st
     return papers, _common_themes(primary), {slug: {c} for slug, c in primary.items()}
 
 
+def keyword_themes() -> dict[str, set[str]]:
+    """The arxiv-ml papers' themes (by slug): their keywords among the KEYWORD_THEMES most
+    frequent subject keywords (ties by name)."""
+    _papers, _primary, rows = _arxiv("arxiv-ml", "m")
+    raw = yaml.safe_load((REPO / "bench" / "data" / "arxiv-ml-keywords.yaml").read_text())
+    per_slug = {f"m{i:03d}": set(raw[r["id"]]) for i, r in enumerate(rows)}
+    counts: dict[str, int] = {}
+    for words in per_slug.values():
+        for word in words - NOT_A_THEME:
+            counts[word] = counts.get(word, 0) + 1
+    themes = set(sorted(counts, key=lambda w: (-counts[w], w))[:KEYWORD_THEMES])
+    return {slug: words & themes for slug, words in per_slug.items() if words & themes}
+
+
 def topic_f1(site: Site, labels: dict[str, set[str]]) -> float:
     pages = [set(t.paper_slugs) for t in site.topics] + [set(a.paper_slugs) for a in site.areas]
     themes = sorted({label for ls in labels.values() for label in ls})
@@ -121,11 +147,14 @@ def topic_f1(site: Site, labels: dict[str, set[str]]) -> float:
 
 
 def agreement(related: dict[str, Sequence[str]], labels: dict[str, set[str]]) -> float:
+    """Papers without a label are not queries; a neighbour without one never agrees."""
     pairs = hits = 0
     for slug, others in related.items():
+        if slug not in labels:
+            continue
         for other in list(others)[:TOP]:
             pairs += 1
-            hits += bool(labels[slug] & labels[other])
+            hits += bool(labels[slug] & labels.get(other, set()))
     return hits / pairs if pairs else 0.0
 
 
@@ -180,6 +209,9 @@ def main() -> int:
     papers, themes, same_primary = arxiv_ml()
     rows.append(evaluate("arxiv-ml", papers, themes, default, same_primary))
     rows.append(evaluate("arxiv-ml", papers, themes, None, same_primary))
+    keywords = keyword_themes()
+    rows.append(evaluate("arxiv-ml keywords", papers, keywords, default))
+    rows.append(evaluate("arxiv-ml keywords", papers, keywords, None))
     print(
         f"| collection | papers | taxonomy | topic F1 | related top-{TOP} | text only |"
         " plain TF-IDF |\n|---|---|---|---|---|---|---|"
