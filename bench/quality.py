@@ -218,8 +218,8 @@ def main() -> int:
     )
     for r in rows:
         print(
-            f"| {r['collection']} | {r['papers']} | {r['taxonomy']} | {r['topic_f1']:.2f} | "
-            f"{r['related']:.0%} | {r['related_text']:.0%} | {r['tfidf_baseline']:.0%} |"
+            f"| {r['collection']} | {r['papers']} | {r['taxonomy']} | {r['topic_f1']:.3f} | "
+            f"{r['related']:.1%} | {r['related_text']:.0%} | {r['tfidf_baseline']:.0%} |"
         )
     return 0
 

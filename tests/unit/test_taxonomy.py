@@ -67,6 +67,8 @@ def test_default_taxonomy_has_the_topics_researchers_browse_by(default: Taxonomy
         "reinforcement-learning",
         "llm-alignment",
         "large-language-models",
+        "llm-agents",
+        "llm-reasoning",
         "computer-vision",
         "3d-generation",
         "video-generation",
@@ -299,6 +301,26 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "robotics",
     ),
     (
+        "Budgeted Tool Calling for Web Agents",
+        "Agents built on large language models solve multi-step web tasks by calling tools such "
+        "as search, a browser and a code interpreter. Each call costs time and money, yet "
+        "current LLM agents call tools greedily. We train a small controller that decides when "
+        "a tool call is worth it. On WebArena and two function-calling benchmarks the agent "
+        "completes as many tasks with 40% fewer calls.",
+        {"llm-agents"},
+        "llm-agents",
+    ),
+    (
+        "Shorter Chains of Thought Through Verifiable Rewards",
+        "Reasoning models solve competition math by writing long chains of thought, most of "
+        "which repeat earlier steps. We fine-tune with reinforcement learning on verifiable "
+        "rewards that also charge for each token of the reasoning trace. On GSM8K and MATH the "
+        "model keeps its accuracy while its traces are half as long, and test-time scaling "
+        "with majority voting gains more per unit of compute.",
+        {"llm-reasoning"},
+        "llm-reasoning",
+    ),
+    (
         "Sequential Recommendation with Contrastive User Modelling",
         "Recommender systems predict what a user will click next from their history. We add a "
         "contrastive objective that pulls together augmented views of the same user's "
@@ -407,6 +429,19 @@ def test_a_language_model_the_paper_builds_on_stays_a_topic(default: Taxonomy) -
     )
     assert topics[0] == names["time-series"]
     assert names["large-language-models"] in topics
+
+
+def test_reasoning_over_a_knowledge_graph_is_not_llm_reasoning(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Multi-Hop Knowledge Graph Reasoning with Relation Paths",
+        "Knowledge graph reasoning infers missing facts by following relation paths between "
+        "entities. We learn path embeddings for knowledge graph reasoning and improve link "
+        "prediction on FB15k-237.",
+        default,
+    )
+    assert topics[0] == names["knowledge-graphs"]
+    assert names["llm-reasoning"] not in topics
 
 
 def test_a_vision_language_model_is_multimodal_not_an_llm(default: Taxonomy) -> None:
