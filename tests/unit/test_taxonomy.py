@@ -301,6 +301,21 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "robotics",
     ),
     (
+        "Disentangling Factors of Variation with a Structured Variational Autoencoder",
+        "We learn disentangled representations with a VAE whose latent prior is structured. On "
+        "dSprites and 3D shapes our model improves disentanglement metrics.",
+        {"representation-learning"},
+        None,
+    ),
+    (
+        "Explaining Image Classifiers by Counterfactual Generation",
+        "We explain the decisions of image classifiers with saliency maps derived from "
+        "counterfactual in-filling, and show our attributions are more faithful than "
+        "gradient-based ones.",
+        {"interpretability"},
+        None,
+    ),
+    (
         "Budgeted Tool Calling for Web Agents",
         "Agents built on large language models solve multi-step web tasks by calling tools such "
         "as search, a browser and a code interpreter. Each call costs time and money, yet "
