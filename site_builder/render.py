@@ -386,7 +386,8 @@ class RouteRenderer:
             language=config.language,
             category_scheme=scheme,
         )
-        entries = [feeds.entry(self.views.paper(s), self.host) for s in route.papers[:FEED_LIMIT]]
+        shown = route.papers[:FEED_LIMIT]
+        entries = [feeds.entry(self.views.feed_item(s), self.host) for s in shown]
         return feeds.feed_xml(info, entries)
 
     def _bib_entry(self, slug: str) -> str:

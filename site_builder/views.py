@@ -23,6 +23,9 @@ from .model import LINK_KINDS, Paper, Site, Topic
 from .search_index import SearchRecord
 
 RECENT_TEXTS = 1024  # rendered abstracts a ViewStore keeps (least recently used go first)
+# Feed items a ViewStore keeps (about 3 KB each): every paper of a 10,000-paper site, while a
+# larger one's workers stay within a few tens of megabytes more.
+FEED_ITEMS = 12_000
 SUMMARY_LENGTH = 300  # characters of abstract on a card and in a meta description
 LINK_LABELS = {
     "code": "Code",
@@ -110,6 +113,21 @@ class PaperView:
     author_links: tuple[AuthorLink, ...] = ()  # each author with their page, when there are
     venue: str | None = None  # journal, conference or workshop, where the source names one
     categories: tuple[str, ...] = ()  # the source's subject categories (e.g. arXiv cs.LG)
+
+
+@dataclass(frozen=True)
+class FeedItemView:
+    """What a feed entry shows of a paper: PaperView's fields of the same names, without the
+    parts a feed never reads (citation, related papers, neighbours), which cost the most."""
+
+    slug: str
+    title: str
+    permalink: str
+    date_iso: str
+    authors: tuple[str, ...]
+    topics: tuple[TopicLink, ...]
+    abstract_html: Markup
+    abstract_text: str
 
 
 @dataclass(frozen=True)
@@ -397,6 +415,7 @@ class ViewStore:
         self.problems: dict[str, tuple[Warn, ...]] = {}
         self.records: dict[str, SearchRecord] = {}  # what the search index holds of each
         self._recent: OrderedDict[str, PaperTexts] = OrderedDict()
+        self._feed_items: OrderedDict[str, FeedItemView] = OrderedDict()
         self._shared: dict[object, object] = {}  # adopt's one copy of each repeated value
 
     def texts(self, slug: str) -> PaperTexts:
@@ -456,8 +475,31 @@ class ViewStore:
             for name, a in zip(paper.authors, slugs, strict=True)
         )
 
+    def feed_item(self, slug: str) -> FeedItemView:
+        """A paper as its feed entries show it. Feeds show each paper again and again (the
+        site's, its topics', each author's), so the items are kept, up to FEED_ITEMS."""
+        if slug in self._feed_items:
+            self._feed_items.move_to_end(slug)
+            return self._feed_items[slug]
+        paper = self.papers[slug]
+        texts = self.texts(slug)
+        item = FeedItemView(
+            slug=slug,
+            title=texts.title.text,
+            permalink=self.u.absolute(urls.paper(slug)),
+            date_iso=paper.date.isoformat(),
+            authors=paper.authors,
+            topics=topic_links(paper, self.topic_slugs, self.u),
+            abstract_html=Markup(texts.abstract.html),
+            abstract_text=texts.abstract.text,
+        )
+        self._feed_items[slug] = item
+        if len(self._feed_items) > FEED_ITEMS:
+            self._feed_items.popitem(last=False)
+        return item
+
     def paper(self, slug: str) -> PaperView:
-        """The full view of one paper (its page, its feed entries, its BibTeX)."""
+        """The full view of one paper (its page and its BibTeX)."""
         paper = self.papers[slug]
         texts = self.texts(slug)
         view = paper_view(

@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 from .. import urls
 from ..config import Config
 from ..markup import plain_text
-from ..views import PaperView
+from ..views import FeedItemView
 from .meta import DESCRIPTION_LIMIT, has_site_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -69,7 +69,7 @@ def timestamp(date_iso: str) -> str:
     return f"{date_iso}T00:00:00Z"
 
 
-def entry_id(host: str, paper: PaperView) -> str:
+def entry_id(host: str, paper: FeedItemView) -> str:
     return f"tag:{host},{paper.date_iso}:papers/{paper.slug}"
 
 
@@ -115,7 +115,7 @@ def feed_xml(info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def entry(paper: PaperView, host: str) -> Entry:
+def entry(paper: FeedItemView, host: str) -> Entry:
     text = paper.abstract_text
     return Entry(
         id=entry_id(host, paper),

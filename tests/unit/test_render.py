@@ -323,3 +323,21 @@ def test_cards_from_a_worker_share_the_values_this_process_holds() -> None:
     assert one.topics[0] is two.topics[0] and one.date_iso is two.date_iso
     record = parent.records["p1"]
     assert record.title is papers[0].title and record.url is one.url
+
+
+def test_a_feed_item_shows_a_paper_as_its_page_does() -> None:
+    # Feeds show each paper many times, so they take a light item instead of the full view;
+    # every field the two share must say the same.
+    from dataclasses import fields
+
+    from site_builder.urls import Urls
+    from site_builder.views import FeedItemView, ViewStore
+
+    first = paper("p1", "Paper $x^2$ with *stars*", 10, authors=("Ada Lovelace",))
+    site = Site(papers=(first,), topics=small_site().topics)
+    views = ViewStore(site, Urls("https://example.org/repo/", "/repo/"))
+    item, full = views.feed_item("p1"), views.paper("p1")
+    for field in fields(FeedItemView):
+        assert getattr(item, field.name) == getattr(full, field.name), field.name
+    assert item.permalink == "https://example.org/repo/papers/p1/"
+    assert views.feed_item("p1") is item  # kept: the next feed showing it reuses it
