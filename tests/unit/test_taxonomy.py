@@ -316,6 +316,15 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         None,
     ),
     (
+        "Stable GRPO Updates for Long-Horizon Math Problems",
+        "Group relative policy optimization (GRPO) trains a language model on sampled answers "
+        "without a value network, but its updates grow unstable on long solutions. We clip "
+        "each group's advantage by its spread and reuse earlier samples off-policy. GRPO with "
+        "these changes trains twice as long before collapsing and solves more problems.",
+        {"reinforcement-learning", "llm-reasoning"},
+        None,
+    ),
+    (
         "Budgeted Tool Calling for Web Agents",
         "Agents built on large language models solve multi-step web tasks by calling tools such "
         "as search, a browser and a code interpreter. Each call costs time and money, yet "
