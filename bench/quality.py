@@ -116,18 +116,21 @@ def arxiv_real() -> tuple[tuple[Paper, ...], dict[str, set[str]], dict[str, set[
     return papers, _common_themes(primary), shared
 
 
-def arxiv_ml() -> tuple[tuple[Paper, ...], dict[str, set[str]], dict[str, set[str]]]:
+def arxiv_ml(
+    name: str = "arxiv-ml", prefix: str = "m"
+) -> tuple[tuple[Paper, ...], dict[str, set[str]], dict[str, set[str]]]:
     """Papers, topic labels (common primary categories), related labels (the primary category)."""
-    papers, primary, _rows = _arxiv("arxiv-ml", "m")
+    papers, primary, _rows = _arxiv(name, prefix)
     return papers, _common_themes(primary), {slug: {c} for slug, c in primary.items()}
 
 
-def keyword_themes() -> dict[str, set[str]]:
-    """The arxiv-ml papers' themes (by slug): their keywords among the KEYWORD_THEMES most
-    frequent subject keywords (ties by name)."""
-    _papers, _primary, rows = _arxiv("arxiv-ml", "m")
-    raw = yaml.safe_load((REPO / "bench" / "data" / "arxiv-ml-keywords.yaml").read_text())
-    per_slug = {f"m{i:03d}": set(raw[r["id"]]) for i, r in enumerate(rows)}
+def keyword_themes(name: str, prefix: str) -> dict[str, set[str]]:
+    """The themes (by slug) of bench/data/<name>.jsonl's papers: their keywords (from
+    <name>-keywords.yaml) among the KEYWORD_THEMES most frequent subject keywords (ties by
+    name)."""
+    _papers, _primary, rows = _arxiv(name, prefix)
+    raw = yaml.safe_load((REPO / "bench" / "data" / f"{name}-keywords.yaml").read_text())
+    per_slug = {f"{prefix}{i:03d}": set(raw[r["id"]]) for i, r in enumerate(rows)}
     counts: dict[str, int] = {}
     for words in per_slug.values():
         for word in words - NOT_A_THEME:
@@ -206,12 +209,13 @@ def main() -> int:
     papers, themes, shared = arxiv_real()
     rows.append(evaluate("arxiv-cs", papers, themes, default, shared))
     rows.append(evaluate("arxiv-cs", papers, themes, None, shared))
-    papers, themes, same_primary = arxiv_ml()
-    rows.append(evaluate("arxiv-ml", papers, themes, default, same_primary))
-    rows.append(evaluate("arxiv-ml", papers, themes, None, same_primary))
-    keywords = keyword_themes()
-    rows.append(evaluate("arxiv-ml keywords", papers, keywords, default))
-    rows.append(evaluate("arxiv-ml keywords", papers, keywords, None))
+    for name, prefix in (("arxiv-ml", "m"), ("arxiv-ml2", "n")):
+        papers, themes, same_primary = arxiv_ml(name, prefix)
+        rows.append(evaluate(name, papers, themes, default, same_primary))
+        rows.append(evaluate(name, papers, themes, None, same_primary))
+        keywords = keyword_themes(name, prefix)
+        rows.append(evaluate(f"{name} keywords", papers, keywords, default))
+        rows.append(evaluate(f"{name} keywords", papers, keywords, None))
     print(
         f"| collection | papers | taxonomy | topic F1 | related top-{TOP} | text only |"
         " plain TF-IDF |\n|---|---|---|---|---|---|---|"
