@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from ..model import Paper
 from . import related
 
-PLAIN_FORMAT = 1  # of Memo.to_plain
+PLAIN_FORMAT = 2  # of Memo.to_plain
 ROWS_PER_PRODUCT = 512  # rows scored against all papers at once: bounded memory
 FULL_FROM = 0.25  # share of changed rows above which scoring everything again is cheaper
 
@@ -41,37 +41,50 @@ class Memo:
     count: int
     slugs: tuple[str, ...]  # row order (slug order)
     matrix: sp.csr_matrix
-    terms: np.ndarray  # the term of each column
+    terms: np.ndarray  # uint64: the id of each column's term or topic (related.term_ids)
     picks: tuple[np.ndarray, ...]  # per row: the picked rows, best first
     scores: tuple[np.ndarray, ...]  # per row: their scores
+    counts: related.TermCounts  # the term counts the text columns were made from
 
     def to_plain(self) -> tuple[object, ...]:
         """Only ints, strings and bytes: what the build cache's safe unpickler reads back."""
-        m = self.matrix
+        m, c = self.matrix, self.counts
         lengths = np.array([len(p) for p in self.picks], dtype=np.int64)
         picks = np.concatenate(self.picks).astype(np.int64) if len(self.picks) else lengths
         scores = np.concatenate(self.scores).astype(m.dtype) if len(self.scores) else lengths
-        arrays = (m.data, m.indices, m.indptr, lengths, picks, scores)
+        arrays = (m.data, m.indices, m.indptr, lengths, picks, scores, self.terms,
+                  c.ids, c.counts.data, c.counts.indices, c.counts.indptr)  # fmt: skip
         return (PLAIN_FORMAT, self.count, self.slugs, tuple(m.shape),
                 tuple(str(a.dtype) for a in arrays), tuple(a.tobytes() for a in arrays),
-                tuple(str(t) for t in self.terms))  # fmt: skip
+                tuple(c.counts.shape), b"".join(c.keys), c.stop, c.analyzer)  # fmt: skip
 
     @staticmethod
     def from_plain(plain: object) -> Memo | None:
         """The Memo back; None for anything that is not one (an old or damaged cache)."""
         try:
-            version, count, slugs, shape, dtypes, raw, terms = plain  # type: ignore[misc]
+            (version, count, slugs, shape, dtypes, raw, counts_shape, keys, stop,
+             analyzer) = plain  # type: ignore[misc]  # fmt: skip
             if version != PLAIN_FORMAT:
                 return None
-            data, indices, indptr, lengths, picks, scores = (
-                np.frombuffer(b, dtype=np.dtype(d)).copy() for d, b in zip(dtypes, raw, strict=True)
-            )
+            (data, indices, indptr, lengths, picks, scores, terms, ids, c_data, c_indices,
+             c_indptr) = (np.frombuffer(b, dtype=np.dtype(d)).copy()
+                          for d, b in zip(dtypes, raw, strict=True))  # fmt: skip
             matrix = sp.csr_matrix((data, indices, indptr), shape=tuple(shape))
+            counts = related.TermCounts(
+                tuple(keys[i : i + 16] for i in range(0, len(keys), 16)),
+                ids,
+                sp.csr_matrix((c_data, c_indices, c_indptr), shape=tuple(counts_shape)),
+                tuple(str(w) for w in stop),
+                str(analyzer),
+            )
+            if len(counts.keys) != counts.counts.shape[0] or len(ids) != counts.counts.shape[1]:
+                return None
             bounds = np.concatenate(([0], np.cumsum(lengths)))
             rows = range(len(lengths))
-            return Memo(int(count), tuple(slugs), matrix, np.array(terms, dtype=object),
+            return Memo(int(count), tuple(slugs), matrix, terms,
                         tuple(picks[bounds[i] : bounds[i + 1]] for i in rows),
-                        tuple(scores[bounds[i] : bounds[i + 1]] for i in rows))  # fmt: skip
+                        tuple(scores[bounds[i] : bounds[i + 1]] for i in rows),
+                        counts)  # fmt: skip
         except (TypeError, ValueError, IndexError):
             return None
 
@@ -90,7 +103,9 @@ def related_papers(
     ordered = sorted(papers, key=lambda p: p.slug)
     slugs = tuple(p.slug for p in ordered)
     try:
-        matrix, terms = scored_rows(ordered, ignore_topics, topic_weight)
+        matrix, terms, counts = scored_rows(
+            ordered, ignore_topics, topic_weight, memo.counts if memo is not None else None
+        )
     except ValueError:  # no usable word in any paper
         return {slug: () for slug in slugs}, None
     if memo is None or memo.count != count or memo.slugs != slugs:
@@ -98,25 +113,29 @@ def related_papers(
     else:
         picks, scores = _update(memo, matrix, changed_rows(memo, matrix, terms), count)
     mapping = {slug: tuple(slugs[j] for j in row) for slug, row in zip(slugs, picks, strict=True)}
-    return mapping, Memo(count, slugs, matrix, terms, tuple(picks), tuple(scores))
+    return mapping, Memo(count, slugs, matrix, terms, tuple(picks), tuple(scores), counts)
 
 
 def scored_rows(
-    ordered: Sequence[Paper], ignore_topics: Collection[str], topic_weight: float
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """The rows related.related_papers scores (text terms, then topic columns) and a name
-    for each column; topic columns are named apart from any term."""
-    text, terms = related.vectorize(ordered)
+    ordered: Sequence[Paper],
+    ignore_topics: Collection[str],
+    topic_weight: float,
+    previous: related.TermCounts | None = None,
+) -> tuple[sp.csr_matrix, np.ndarray, related.TermCounts]:
+    """The rows related.related_papers scores (text terms, then topic columns), an id for
+    each column (topic columns are named apart from any term) and the term counts, for the
+    next call; ``previous`` counts are reused for every paper whose text is the same."""
+    text, terms, counts = related.vectorize(ordered, previous)
     if topic_weight <= 0:
-        return text, terms
+        return text, terms, counts
     topics = related.topic_matrix(ordered, ignore_topics, topic_weight)
     if topics.nnz == 0:
-        return text, terms
+        return text, terms, counts
     skip = {name.casefold() for name in ignore_topics}
     per_paper = [sorted({t.casefold() for t in p.topics} - skip) for p in ordered]
     names = ["\x00topic " + name for name in related.topic_columns(per_paper)]
     matrix = sp.hstack([text, topics], format="csr", dtype=np.float32)
-    return matrix, np.concatenate((terms.astype(object), np.array(names, dtype=object)))
+    return matrix, np.concatenate((terms, related.term_ids(names))), counts
 
 
 def changed_rows(memo: Memo, matrix: sp.csr_matrix, terms: np.ndarray) -> np.ndarray:

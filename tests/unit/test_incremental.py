@@ -16,6 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -333,7 +334,7 @@ def test_an_edit_that_moves_one_row_rescoring_only_what_it_must(
     assert memo is not None
     edited = list(papers_)
     edited[7] = replace(edited[7], abstract=edited[7].abstract + " zebrafish")
-    matrix, terms = related_incremental.scored_rows(
+    matrix, terms, _counts = related_incremental.scored_rows(
         sorted(edited, key=lambda p: p.slug), (), related.TOPIC_WEIGHT
     )
     changed = related_incremental.changed_rows(memo, matrix, terms)
@@ -371,3 +372,60 @@ def test_the_memo_survives_the_build_cache_and_stays_exact() -> None:
     want = related.related_papers(edited, 3)
     assert related_incremental.related_papers(edited, 3, back)[0] == want
     assert related_incremental.Memo.from_plain(("not", "a", "memo")) is None
+
+
+def test_term_counts_reused_from_a_last_run_equal_counts_made_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build counts the terms of changed papers only; whatever the last run held (edited,
+    added, removed and reordered papers), the counts must be the ones a cold build makes."""
+    papers_ = [_paper(f"p{i:02d}", [i % 16, (i * 5) % 16, (i * 7 + 1) % 16]) for i in range(30)]
+    first = related.count_terms(papers_)
+    edited = list(reversed(papers_[5:]))  # five gone, the rest in another order
+    edited[3] = replace(edited[3], abstract=edited[3].abstract + " zebrafish tables")
+    edited.append(_paper("new", [1, 2, 3, 4]))
+    reused = related.count_terms(edited, first)
+    fresh = related.count_terms(edited)
+    assert reused.keys == fresh.keys and reused.ids.tolist() == fresh.ids.tolist()
+    assert (reused.counts != fresh.counts).nnz == 0
+    assert reused.counts.indices.tolist() == fresh.counts.indices.tolist()
+    monkeypatch.setattr(related, "stop_words", lambda: pytest.fail("stop words read again"))
+    related.count_terms(edited, reused)  # the stop words come with the last run's counts
+
+
+def test_term_weights_are_scikit_learns_tfidf() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    papers_ = sorted(
+        (_paper(f"p{i:02d}", [i % 16, (i * 5) % 16, (i * 3 + 2) % 16, i % 7]) for i in range(25)),
+        key=lambda p: p.slug,
+    )
+    ours, _ids, _counts = related.vectorize(papers_)
+    theirs = TfidfVectorizer(
+        stop_words=related.stop_words(), token_pattern=related.TOKEN_PATTERN,
+        ngram_range=(1, 2), max_df=0.5, dtype=np.float32,
+    ).fit_transform(related.paper_text(p) for p in papers_)  # fmt: skip
+    assert ours.shape == theirs.shape
+    assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-5)
+
+
+def test_a_one_paper_edit_build_does_not_import_scikit_learn(tmp_path: Path) -> None:
+    """scikit-learn takes over a second to import; an edit's related papers do without it."""
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path)
+    build(config(site, tmp_path / "out"))
+    target = site / "content" / "papers" / "paper-3.md"
+    target.write_text(target.read_text() + "\nA new closing sentence.\n")
+    code = (
+        "import sys; from pathlib import Path; from site_builder.build import build; "
+        "from site_builder.config import load_config; "
+        f"build(load_config(Path({str(site)!r}), {{'output_dir': {str(tmp_path / 'out')!r}}}),"
+        " use_cache=True); "
+        "print('sklearn' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    page = tmp_path / "out" / "papers" / "paper-3" / "index.html"
+    assert "A new closing sentence." in page.read_text()
