@@ -57,6 +57,7 @@ REPO = papers.REPO
 DEFAULT_SIZES = (1000, 10000)
 CACHE_DIR = ".site-builder-cache"  # the build cache in the site folder (issue 7, item 3)
 # Every extra feature off: the pages the Hugo site also makes (docs/config.md, reader features).
+PUBLISHED_URL = "https://user.github.io/papers/"  # base_url of the "published" cold builds
 EXTRA_FEATURES = ("search", "related", "feeds", "citations", "math", "daily_pages", "saved_list")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # Targets from issue 7 (10k papers unless said otherwise); None = no limit for that size.
@@ -304,8 +305,10 @@ class Sites:
     originals: dict[Path, str] = field(default_factory=dict)
     edits: int = 0
 
-    def site_yaml(self, off: Sequence[str] = ()) -> None:
+    def site_yaml(self, off: Sequence[str] = (), published: bool = False) -> None:
         extra = "".join(f"{key}: false\n" for key in off)
+        if published:  # feeds, sitemap and absolute URLs, as on GitHub Pages
+            extra += f"base_url: {PUBLISHED_URL}\n"
         (self.coll.site_builder / "site.yaml").write_text(papers.SITE_YAML + extra, "utf-8")
 
     def edit_paper(self, which: str) -> str:
@@ -390,12 +393,13 @@ class Tools:
     def sb_serve(self, site: Path, port: int) -> list[str]:
         return [*self.sb, "--site", str(site), "serve", "--host", "127.0.0.1", "--port", str(port)]
 
-    def hugo_build(self, site: Path) -> list[str]:
+    def hugo_build(self, site: Path, published: bool = False) -> list[str]:
         assert self.hugo
+        extra = ["--config", str(site / "hugo-published.toml"), "--baseURL", PUBLISHED_URL]
         return [
             str(self.hugo), "--quiet", "--source", str(site),
             "--destination", str(site.parent / "hugo-public"),
-            "--cacheDir", str(site.parent / "hugo-cache"),
+            "--cacheDir", str(site.parent / "hugo-cache"), *(extra if published else []),
         ]  # fmt: skip
 
     def hugo_serve(self, site: Path, port: int) -> list[str]:
@@ -575,6 +579,7 @@ STEPS = (
     ("cold_full", "cold build, all features"),
     ("cold_pageset", "cold build, Hugo's page set"),
     ("cold_nosearch", "cold build, all features but search"),
+    ("cold_published", "cold build, published (base_url: + feeds, sitemap)"),
     ("noop", "no-op rebuild"),
     ("edit_paper", "one-paper edit, build"),
     ("edit_template", "one-template edit, build"),
@@ -643,19 +648,21 @@ def bench_size(
         res.sb.setdefault(step, []).append(run)
         log.run(coll.size, f"site-builder {label}", run)
 
-    def hg(step: str, label: str, prepare: Callable[[], None] | None = None) -> None:
+    def hg(
+        step: str, label: str, prepare: Callable[[], None] | None = None, published: bool = False
+    ) -> None:
         if stop.is_set() or tools.hugo is None or res.failed("hugo", step):
             return
         if prepare:
             prepare()
-        run = measure(tools.hugo_build(hugo_site), hugo_site, args.timeout, None)
+        run = measure(tools.hugo_build(hugo_site, published), hugo_site, args.timeout, None)
         run.pages = count_html(hugo_out)
         res.hugo.setdefault(step, []).append(run)
         log.run(coll.size, f"hugo {label}", run)
 
-    def sb_cold(off: Sequence[str]) -> Callable[[], None]:
+    def sb_cold(off: Sequence[str], published: bool = False) -> Callable[[], None]:
         def prepare() -> None:
-            sites.site_yaml(off)
+            sites.site_yaml(off, published)
             reset(sb_site, sites.sb_keep, cache, [tools.xdg])
 
         return prepare
@@ -670,6 +677,10 @@ def bench_size(
         hg("cold", f"cold {tag}", hugo_cold)
         if args.search_step:
             sb("cold_nosearch", f"cold, all but search {tag}", sb_cold(("search",)))
+        # As published (base_url set): feeds and a sitemap on both sides. Before cold_full,
+        # whose tree the warm steps below use.
+        sb("cold_published", f"cold, published {tag}", sb_cold((), published=True))
+        hg("cold_published", f"cold, published {tag}", hugo_cold, published=True)
         sb("cold_full", f"cold, all features {tag}", sb_cold(()))
         # Warm from here on: the site-builder tree is the all-features one just built.
         sb("noop", f"no-op rebuild {tag}")
@@ -800,7 +811,10 @@ def rows_for(r: SizeResult) -> list[dict[str, object]]:
     hugo_cold = secs("hugo", "cold")
     for step, label in STEPS:
         sb = secs("sb", step)
-        hugo = hugo_cold if step.startswith("cold") else secs("hugo", step)
+        if step == "cold_published":
+            hugo = secs("hugo", step)
+        else:
+            hugo = hugo_cold if step.startswith("cold") else secs("hugo", step)
         if step == "cold_nosearch" and sb is None:
             continue
         target, ok = "", None
