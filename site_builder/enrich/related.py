@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from array import array
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -127,25 +128,31 @@ def _text_key(text: str) -> bytes:
 def count_terms(papers: Sequence[Paper], previous: TermCounts | None = None) -> TermCounts:
     """Term counts of the papers, in the given order; rows of ``previous`` whose text is the
     same are reused, not counted again. The result is the same whatever ``previous`` is."""
-    texts = [paper_text(p) for p in papers]
-    keys = tuple(_text_key(t) for t in texts)
+    keys = tuple(_text_key(paper_text(p)) for p in papers)
     analyzer = analyzer_key()
     if previous is not None and previous.analyzer != analyzer:
         previous = None
     known = {} if previous is None else {k: i for i, k in enumerate(previous.keys)}
     todo = [i for i, k in enumerate(keys) if k not in known]
-    stop = previous.stop if previous is not None else tuple(stop_words()) if todo else ()
+    # The last run's stop words spare importing scikit-learn (its list) for an edit.
+    stop = previous.stop if previous is not None and previous.stop else ()
     if todo and not stop:
         stop = tuple(stop_words())
     # Words as scikit-learn's TfidfVectorizer splits them (lower case, TOKEN_PATTERN, stop
-    # words out), then each word and each two-word phrase counted.
+    # words out), then each word and each two-word phrase counted, a paper at a time into
+    # flat arrays (4 bytes an entry), columns numbered in first-seen order for now.
     token, unwanted = re.compile(TOKEN_PATTERN), frozenset(stop)
-    counted: list[Counter[str]] = []
+    vocabulary: dict[str, int] = {}
+    columns, data, lengths = array("i"), array("i"), array("i")
     for i in todo:
-        words = [w for w in token.findall(texts[i].lower()) if w not in unwanted]
-        counted.append(Counter(words + [f"{a} {b}" for a, b in itertools.pairwise(words)]))
-    new_terms = sorted({t for c in counted for t in c})
-    new_ids = term_ids(new_terms)
+        words = [w for w in token.findall(paper_text(papers[i]).lower()) if w not in unwanted]
+        counted = Counter(words)
+        counted.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+        columns.extend(vocabulary.setdefault(t, len(vocabulary)) for t in counted)
+        data.extend(counted.values())
+        lengths.append(len(counted))
+    new_ids = term_ids(list(vocabulary))  # in first-seen order, as the columns so far
+    del vocabulary
     old_ids = previous.ids if previous is not None else np.zeros(0, dtype=np.uint64)
     ids = np.union1d(old_ids, new_ids).astype(np.uint64)
     parts, order = [], []
@@ -153,31 +160,33 @@ def count_terms(papers: Sequence[Paper], previous: TermCounts | None = None) -> 
         reused = [i for i, k in enumerate(keys) if k in known]
         rows = previous.counts[[known[keys[i]] for i in reused]]
         cols = np.searchsorted(ids, old_ids[rows.indices]).astype(np.int32)
-        parts.append(sp.csr_matrix((rows.data, cols, rows.indptr), shape=(len(reused), len(ids))))
+        parts.append(_csr(rows.data, cols, rows.indptr, len(ids)))
         order += reused
     if todo:
-        where = dict(zip(new_terms, np.searchsorted(ids, new_ids).tolist(), strict=True))
-        cols = [where[t] for c in counted for t in c]
-        data = [n for c in counted for n in c.values()]
-        indptr = np.concatenate(([0], np.cumsum([len(c) for c in counted])))
-        parts.append(sp.csr_matrix((np.array(data, dtype=np.int32),
-                                    np.array(cols, dtype=np.int32), indptr),
-                                   shape=(len(todo), len(ids))))  # fmt: skip
+        cols = np.searchsorted(ids, new_ids).astype(np.int32)[np.frombuffer(columns, np.int32)]
+        del columns
+        indptr = np.zeros(len(todo) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(lengths, dtype=np.int32), out=indptr[1:])
+        parts.append(_csr(np.frombuffer(data, dtype=np.int32), cols, indptr, len(ids)))
         order += todo
-    if parts:
-        stacked = sp.vstack(parts, format="csr", dtype=np.int32)
-        counts = stacked[np.argsort(np.array(order), kind="stable")]
+    if not parts:
+        counts = _csr(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(1, np.int64), 0)
+    elif len(parts) == 1:  # nothing reused, or nothing new: already in paper order
+        counts = parts[0]
     else:
-        counts = sp.csr_matrix((0, len(ids)), dtype=np.int32)
+        counts = sp.vstack(parts, format="csr")[np.argsort(np.array(order), kind="stable")]
     counts.sum_duplicates()  # sorts each row's columns too; a shared hash adds up
     # Terms no paper holds any more (an edit took them out) are dropped.
     used = np.bincount(counts.indices, minlength=len(ids)) > 0
     if not used.all():
-        counts.indices = (np.cumsum(used) - 1)[counts.indices].astype(np.int32)
-        counts = sp.csr_matrix((counts.data, counts.indices, counts.indptr),
-                               shape=(counts.shape[0], int(used.sum())))  # fmt: skip
+        renumber = (np.cumsum(used) - 1).astype(np.int32)
+        counts = _csr(counts.data, renumber[counts.indices], counts.indptr, int(used.sum()))
         ids = ids[used]
     return TermCounts(keys, ids, counts, stop, analyzer)
+
+
+def _csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, width: int) -> sp.csr_matrix:
+    return sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, width), copy=False)
 
 
 def vectorize(
@@ -188,10 +197,11 @@ def vectorize(
     from, for the next call.
 
     The weights are scikit-learn's TfidfVectorizer's: raw counts, smooth IDF
-    (ln((1 + n) / (1 + df)) + 1), L2 rows."""
+    (ln((1 + n) / (1 + df)) + 1), L2 rows, in float32."""
     counts = count_terms(papers, previous)
     n_docs = len(papers)
-    df = np.bincount(counts.counts.indices, minlength=len(counts.ids))
+    matrix = counts.counts
+    df = np.bincount(matrix.indices, minlength=len(counts.ids))
     # A term in one paper only never links two papers; large collections drop those to keep
     # the matrix small. Small ones keep them so the vector norms stay honest. A term in most
     # papers says nothing about any pair of them.
@@ -200,20 +210,23 @@ def vectorize(
     kept = (df >= min_df) & (df <= max_df)
     if not kept.any():
         raise ValueError("no term is shared by the papers")
-    matrix = counts.counts
+    idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
     keep_entry = kept[matrix.indices]
-    idf = np.log((1 + n_docs) / (1 + df.astype(np.float64))) + 1
-    data = matrix.data[keep_entry] * idf[matrix.indices[keep_entry]]
+    before = np.zeros(len(keep_entry) + 1, dtype=np.int64)
+    np.cumsum(keep_entry, out=before[1:])
+    indptr = before[matrix.indptr]
+    del before
+    terms = matrix.indices[keep_entry]
+    data = matrix.data[keep_entry].astype(np.float32)
+    del keep_entry
+    data *= idf[terms]
     column = (np.cumsum(kept) - 1).astype(np.int32)
-    indices = column[matrix.indices[keep_entry]]
-    kept_before = np.concatenate(([0], np.cumsum(keep_entry)))
-    indptr = kept_before[matrix.indptr]
-    lengths = np.diff(indptr)
-    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
-    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=matrix.shape[0]))
-    data = data / np.where(norms > 0, norms, 1)[rows]
-    tfidf = sp.csr_matrix((data.astype(np.float32), indices, indptr),
-                          shape=(matrix.shape[0], int(kept.sum())))  # fmt: skip
+    tfidf = _csr(data, column[terms], indptr, int(kept.sum()))
+    del terms
+    squares = tfidf.multiply(tfidf).sum(axis=1).A1
+    norms = np.sqrt(squares, dtype=np.float32)
+    norms[norms == 0] = 1
+    tfidf.data /= np.repeat(norms, np.diff(tfidf.indptr))
     return tfidf, counts.ids[kept], counts
 
 
