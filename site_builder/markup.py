@@ -59,6 +59,17 @@ _SINGLE_QUOTES = re.compile(r"(?<!`)`(?!`)((?:[^`'\n]|'(?=\w))+)'(?!\w)")
 _EM_DASH = re.compile(r"(?<=\s)---(?=\s)|(?<=[^\W_])---(?=[^\W_])")
 _EN_DASH = re.compile(r"(?<=\s)--(?=\s)|(?<=[^\W_])--(?=[^\W_])")
 _TEX_ESCAPE = re.compile(r"\\([$%&#_{}])")
+# Anything Markdown would read as syntax: its inline characters, TeX's backslash and $,
+# control characters and line breaks other than \n (Markdown rewrites or uses them), a line
+# that opens a block (list, quote, heading rule), or a line starting or ending in blanks
+# (code, hard breaks, and spaces Markdown keeps where plain text trims them). Most abstracts
+# have none: they give the same HTML as plain text (tests/unit/test_markup.py checks), at
+# half the cost of Markdown.
+_MARKDOWN_SYNTAX = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\\`*_\[\]<>&!#|~$]|^[^\S\n]|[^\S\n]$"
+    r"|^(?:[-+=>]|\d+[.)])",
+    re.M,
+)
 
 
 @dataclass(frozen=True)
@@ -209,12 +220,15 @@ class MarkdownRenderer:
     def abstract(self, text: str, fmt: str = "markdown") -> Rendered:
         """An abstract in ``fmt`` ('markdown' or 'text') to safe HTML and plain text."""
         self._problems = []
-        if fmt == "text":
+        if fmt == "text" or not _MARKDOWN_SYNTAX.search(text):
             html = self._plain(text)
         else:
-            self._md.reset()
-            html = self._md.convert(text)
+            html = self._markdown(text)
         return self._finish(html)
+
+    def _markdown(self, text: str) -> str:
+        self._md.reset()
+        return self._md.convert(text)
 
     def title(self, text: str) -> Rendered:
         """A title: text with math and typography, nothing else (no Markdown, no links)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.markup import (
     MarkdownRenderer,
@@ -478,3 +480,46 @@ def test_link_urls_are_percent_encoded_into_valid_hrefs() -> None:
         "https://example.org/a%20b%22c",
         "https://example.org/%C3%BC",
     ]
+
+
+# --- abstracts without Markdown syntax skip Markdown ------------------------------------------
+# They are converted as plain text, which must give exactly what Markdown gives.
+
+_PIECES = [*"abcXYZ019 .,;:()'\"?%/=+-\n\t", "  ", "\n\n", "--", "---", "é", "ß", "\u00a0",
+           "\u2014", "http://ex.org/a", "www.x.io", "1. ", "word ", "Word. ", "\x02",
+           "\r\n"]  # fmt: skip
+_PROSE = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_PROSE)
+def test_prose_without_markdown_syntax_renders_as_markdown_would(text: str) -> None:
+    from site_builder.markup import _MARKDOWN_SYNTAX, MarkdownRenderer
+
+    renderer = MarkdownRenderer()
+    slow = renderer._finish(renderer._markdown(text))
+    fast = renderer.abstract(text)
+    if not _MARKDOWN_SYNTAX.search(text):
+        assert (fast.html, fast.text) == (slow.html, slow.text)
+    else:
+        assert fast == slow  # anything else still goes through Markdown
+
+
+def test_real_abstracts_render_the_same_by_either_path() -> None:
+    import json
+    from pathlib import Path
+
+    from site_builder.markup import _MARKDOWN_SYNTAX, MarkdownRenderer
+
+    data = Path(__file__).resolve().parents[2] / "bench" / "data"
+    texts = [
+        json.loads(line)["abstract"]
+        for name in ("arxiv-real", "arxiv-ml", "arxiv-ml2")
+        for line in (data / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    renderer = MarkdownRenderer()
+    plain = [t for t in texts if not _MARKDOWN_SYNTAX.search(t)]
+    assert len(plain) > len(texts) / 2  # most abstracts take the quick path
+    for text in plain:
+        slow = renderer._finish(renderer._markdown(text))
+        assert renderer.abstract(text) == slow, text[:80]
