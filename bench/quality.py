@@ -146,13 +146,7 @@ def keyword_themes(name: str, prefix: str) -> dict[str, set[str]]:
 
 
 def topic_f1(site: Site, labels: dict[str, set[str]]) -> float:
-    pages = [set(t.paper_slugs) for t in site.topics] + [set(a.paper_slugs) for a in site.areas]
-    themes = sorted({label for ls in labels.values() for label in ls})
-    scores = []
-    for theme in themes:
-        members = {s for s, ls in labels.items() if theme in ls}
-        scores.append(max(2 * len(members & page) / (len(members) + len(page)) for page in pages))
-    return float(np.mean(scores))
+    return float(np.mean([r["f1"] for r in theme_breakdown(site, labels)]))
 
 
 def theme_breakdown(site: Site, labels: dict[str, set[str]]) -> list[dict[str, object]]:

@@ -402,6 +402,18 @@ def test_rlhf_paper_is_alignment_before_reinforcement_learning(default: Taxonomy
     assert topics[0] == names["llm-alignment"]
 
 
+def test_satellite_image_segmentation_is_remote_sensing_not_weather(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Change Detection in Multispectral Satellite Images after Floods",
+        "We segment flooded buildings in pairs of satellite images taken before and after an "
+        "event, and release a remote sensing benchmark of 4,000 annotated tiles.",
+        default,
+    )
+    assert topics[0] == names["remote-sensing"]
+    assert names["weather-and-climate"] not in topics
+
+
 def test_vector_quantization_is_not_model_compression(default: Taxonomy) -> None:
     names = by_slug(default)
     topics = assign_topics(
