@@ -261,8 +261,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "and fine-tune an open multimodal large language model on it. The resulting VLM "
         "improves visual question answering on chart benchmarks and reduces numerical "
         "hallucinations.",
-        {"multimodal"},
-        "multimodal",
+        {"vision-language-models"},
+        "vision-language-models",
     ),
     (
         "Rehearsal-Free Continual Learning with Prompt Pools",
@@ -414,6 +414,46 @@ def test_satellite_image_segmentation_is_remote_sensing_not_weather(default: Tax
     assert names["weather-and-climate"] not in topics
 
 
+def test_a_multimodal_llm_is_a_vision_language_model_not_multimodal_fusion(
+    default: Taxonomy,
+) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Token Pruning for Faster Multimodal LLMs",
+        "Multimodal large language models spend most of their compute on image tokens. We "
+        "drop the image tokens the question does not attend to and keep visual question "
+        "answering accuracy while decoding twice as fast.",
+        default,
+    )
+    assert topics[0] == names["vision-language-models"]
+    assert names["multimodal"] not in topics
+    assert names["large-language-models"] not in topics
+
+
+def test_audio_visual_fusion_stays_multimodal_learning(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Robust Audio-Visual Emotion Recognition with Missing Modalities",
+        "We fuse audio, video and physiological signals with a gated multimodal fusion module "
+        "that keeps working when a modality is missing at test time.",
+        default,
+    )
+    assert topics[0] == names["multimodal"]
+    assert names["vision-language-models"] not in topics
+
+
+def test_vision_language_action_policy_is_robotics(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Fault-Tolerant Vision-Language-Action Policies",
+        "Vision-language-action models map camera images and instructions to joint commands. "
+        "We study how they fail when a joint is faulty and recover with a learned monitor.",
+        default,
+    )
+    assert topics[0] == names["robotics"]
+    assert names["vision-language-models"] not in topics
+
+
 def test_vector_quantization_is_not_model_compression(default: Taxonomy) -> None:
     names = by_slug(default)
     topics = assign_topics(
@@ -480,7 +520,7 @@ def test_reasoning_over_a_knowledge_graph_is_not_llm_reasoning(default: Taxonomy
     assert names["llm-reasoning"] not in topics
 
 
-def test_a_vision_language_model_is_multimodal_not_an_llm(default: Taxonomy) -> None:
+def test_a_vision_language_model_is_not_an_llm(default: Taxonomy) -> None:
     names = by_slug(default)
     topics = assign_topics(
         "Reducing Object Hallucination in Vision-Language Models with Contrastive Decoding",
@@ -490,7 +530,7 @@ def test_a_vision_language_model_is_multimodal_not_an_llm(default: Taxonomy) -> 
         "benchmarks, hallucinated objects drop by a third without retraining.",
         default,
     )
-    assert topics[0] == names["multimodal"]
+    assert topics[0] == names["vision-language-models"]
     assert names["large-language-models"] not in topics
 
 
