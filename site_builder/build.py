@@ -773,7 +773,9 @@ def _fingerprint(paper: Paper, site: Site) -> str:
 
 def _related_key(site: Site, config: Config) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{config.related_count}|site_builder.enrich.related|{site.fallback_topic}".encode())
+    digest.update(
+        f"{config.related_count}|site_builder.enrich.related|{site.fallback_topic}".encode()
+    )
     for p in site.papers:
         digest.update(repr((p.slug, p.title, p.abstract, p.authors, p.topics)).encode() + b"\0")
     return digest.hexdigest()

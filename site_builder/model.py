@@ -86,4 +86,3 @@ class Site:
     # The taxonomy's "no topic fits" topic: a paper has it, but no two papers share a subject
     # by having it (related papers ignore it).
     fallback_topic: str = ""
-

@@ -448,9 +448,7 @@ class SiteBuild:
             # A follow-up build gets ``progress``, which raises once a newer change waits:
             # the build checks it between steps and routes, and stops there.
             cancel = (lambda: progress(0, 0)) if progress is not None else None
-            return self.builder.build(
-                preview, defer_global=defer, progress=progress, cancel=cancel
-            )
+            return self.builder.build(preview, defer_global=defer, progress=progress, cancel=cancel)
 
         def quick(changed: Sequence[Path]) -> Report | None:
             return self.builder.preview(preview, changed)

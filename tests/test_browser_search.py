@@ -327,12 +327,30 @@ def authored_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     papers = site / "content" / "papers"
     papers.mkdir(parents=True)
     for slug, title, day, authors, topic, abstract in [
-        ("glass", "Glass harmonica synthesis", 3, "Zoë Ångström, Bo Li", "Audio",
-         "We model rubbed crystal bowls with a waveguide."),
-        ("gecko", "Gecko feet for robot grippers", 2, "Ada Quimby", "Robotics",
-         "Dry adhesion lets a waveguide-free gripper climb glass walls."),
-        ("bowls", "Singing bowls, measured", 1, "Ada Quimby, Bo Li", "Audio",
-         "Spectra of Tibetan bowls recorded in an anechoic room."),
+        (
+            "glass",
+            "Glass harmonica synthesis",
+            3,
+            "Zoë Ångström, Bo Li",
+            "Audio",
+            "We model rubbed crystal bowls with a waveguide.",
+        ),
+        (
+            "gecko",
+            "Gecko feet for robot grippers",
+            2,
+            "Ada Quimby",
+            "Robotics",
+            "Dry adhesion lets a waveguide-free gripper climb glass walls.",
+        ),
+        (
+            "bowls",
+            "Singing bowls, measured",
+            1,
+            "Ada Quimby, Bo Li",
+            "Audio",
+            "Spectra of Tibetan bowls recorded in an anechoic room.",
+        ),
     ]:
         (papers / f"{slug}.md").write_text(
             AUTHORED.format(title=title, day=day, authors=authors, topic=topic, abstract=abstract),

@@ -17,9 +17,7 @@ from ..search_index import SearchRecord, write_index
 BUNDLE_DIR = "search-index"  # the bundle's folder inside the site; search.js loads it from there
 
 
-def finalizer(
-    config: Config, records: Sequence[SearchRecord]
-) -> Callable[[Path], None] | None:
+def finalizer(config: Config, records: Sequence[SearchRecord]) -> Callable[[Path], None] | None:
     """The finalize step: write the index into the staging folder. None when search is off.
     A site with no papers gets no bundle (the search page says so)."""
     if not config.search:

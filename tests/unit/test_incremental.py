@@ -28,9 +28,30 @@ from site_builder.model import Paper
 from site_builder.taxonomy import default_taxonomy_path
 
 WORDS = (
-    "diffusion", "reinforcement", "policy", "graph", "transformer", "attention", "robot", "speech",
-    "music", "audio", "language", "model", "alignment", "reward", "image", "video",
-    "retrieval", "sparse", "kernel", "bandit", "causal", "federated", "privacy", "vision",
+    "diffusion",
+    "reinforcement",
+    "policy",
+    "graph",
+    "transformer",
+    "attention",
+    "robot",
+    "speech",
+    "music",
+    "audio",
+    "language",
+    "model",
+    "alignment",
+    "reward",
+    "image",
+    "video",
+    "retrieval",
+    "sparse",
+    "kernel",
+    "bandit",
+    "causal",
+    "federated",
+    "privacy",
+    "vision",
     "contrastive",
 )
 

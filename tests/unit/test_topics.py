@@ -48,9 +48,7 @@ def test_areas_list_each_paper_once_newest_first() -> None:
 
 
 def test_hand_chosen_topics_win_and_count_in_their_area() -> None:
-    papers = (
-        paper("x", 1, "Dark matter", topics=("Genomics",), topics_from_file=True),
-    )
+    papers = (paper("x", 1, "Dark matter", topics=("Genomics",), topics_from_file=True),)
     site = assign(papers, TAXONOMY, 3)
     assert site.papers[0].topics == ("Genomics",)
     assert [(a.slug, a.paper_slugs) for a in site.areas] == [("biology", ("x",))]
