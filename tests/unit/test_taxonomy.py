@@ -192,8 +192,8 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "hospitals and fine-tune it with a handful of annotated patients. The model matches "
         "fully supervised baselines in Dice score with ten percent of the labels and helps "
         "clinicians detect small lesions they would otherwise miss.",
-        {"healthcare"},
-        "healthcare",
+        {"medical-imaging", "healthcare"},
+        "medical-imaging",
     ),
     (
         "Personalized Federated Learning under Client Drift",
@@ -452,6 +452,29 @@ def test_vision_language_action_policy_is_robotics(default: Taxonomy) -> None:
     )
     assert topics[0] == names["robotics"]
     assert names["vision-language-models"] not in topics
+
+
+def test_medical_image_segmentation_is_medical_imaging(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Label-Efficient Lung Nodule Segmentation in Chest CT",
+        "We segment lung nodules in computed tomography scans with a U-Net trained on a few "
+        "hundred annotated slices, and transfer it to low-dose screening scans.",
+        default,
+    )
+    assert topics[0] == names["medical-imaging"]
+
+
+def test_clinical_records_paper_is_healthcare_not_medical_imaging(default: Taxonomy) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Predicting Sepsis from Electronic Health Records",
+        "We predict sepsis onset six hours ahead from the electronic health records of 40,000 "
+        "intensive-care patients, with a recurrent model over vital signs and lab results.",
+        default,
+    )
+    assert topics[0] == names["healthcare"]
+    assert names["medical-imaging"] not in topics
 
 
 def test_vector_quantization_is_not_model_compression(default: Taxonomy) -> None:
