@@ -477,6 +477,21 @@ def test_clinical_records_paper_is_healthcare_not_medical_imaging(default: Taxon
     assert names["medical-imaging"] not in topics
 
 
+def test_the_word_agent_alone_does_not_make_a_paper_reinforcement_learning(
+    default: Taxonomy,
+) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Benchmarking Agents on Realistic Office Workflows",
+        "We release a benchmark of 300 office workflows for LLM agents. Each agent calls tools "
+        "to edit spreadsheets and send mail; a state checker grades whether the agent reached "
+        "the goal. The best agent completes 41% of the workflows.",
+        default,
+    )
+    assert topics[0] == names["llm-agents"]
+    assert names["reinforcement-learning"] not in topics
+
+
 def test_vector_quantization_is_not_model_compression(default: Taxonomy) -> None:
     names = by_slug(default)
     topics = assign_topics(
