@@ -32,6 +32,9 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
   tuned on it.
 - arxiv-ml3, arxiv-ml3 keywords: 163 more real records from a third day
   (bench/data/arxiv-ml3.jsonl), held out in the same way; labelled blind to the tool.
+- arxiv-ml4, arxiv-ml4 keywords: 189 from a fourth day (bench/data/arxiv-ml4.jsonl),
+  assembled and labelled blind to the tool after arxiv-ml3's per-theme table had been read;
+  the freshest judge.
 
 Measures:
 - topic F1: for each labelled theme, the F1 of the best-matching topic or area page (its paper
@@ -65,6 +68,9 @@ from site_builder.suggest import draft_yaml, suggest  # noqa: E402
 from site_builder.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy  # noqa: E402
 
 TOP = 3
+# The keyword-labelled sets and their slug prefixes: the first is for development, the rest
+# are held out (bench/data/<name>.md).
+ARXIV_ML = (("arxiv-ml", "m"), ("arxiv-ml2", "n"), ("arxiv-ml3", "o"), ("arxiv-ml4", "q"))
 KEYWORD_THEMES = 8  # as many as issue 9's conference had
 # Keywords that say what kind of paper it is, or name all of machine learning: never a theme.
 NOT_A_THEME = frozenset(
@@ -227,7 +233,7 @@ def themes_main() -> int:
     taxonomy. A diagnostic: read it on the development set (arxiv-ml); the held-out sets are
     for judging, so a change made from their rows would no longer be judged fairly."""
     default = load_taxonomy()
-    for name, prefix in (("arxiv-ml", "m"), ("arxiv-ml2", "n"), ("arxiv-ml3", "o")):
+    for name, prefix in ARXIV_ML:
         papers, _themes, _same = arxiv_ml(name, prefix)
         site = assign(papers, default, 3)
         print(f"\n{name} keywords\n\n| theme | papers | best page | its papers | precision |"
@@ -250,7 +256,7 @@ def main() -> int:
     papers, themes, shared = arxiv_real()
     rows.append(evaluate("arxiv-cs", papers, themes, default, shared))
     rows.append(evaluate("arxiv-cs", papers, themes, None, shared))
-    for name, prefix in (("arxiv-ml", "m"), ("arxiv-ml2", "n"), ("arxiv-ml3", "o")):
+    for name, prefix in ARXIV_ML:
         papers, themes, same_primary = arxiv_ml(name, prefix)
         rows.append(evaluate(name, papers, themes, default, same_primary))
         rows.append(evaluate(name, papers, themes, None, same_primary))

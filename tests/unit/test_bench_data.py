@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -10,10 +11,11 @@ import pytest
 import yaml
 
 DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
+ARXIV_ML = ["arxiv-ml", "arxiv-ml2", "arxiv-ml3", "arxiv-ml4"]
 ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$|^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
 
 
-@pytest.mark.parametrize("name", ["arxiv-real", "arxiv-ml", "arxiv-ml2", "arxiv-ml3"])
+@pytest.mark.parametrize("name", ["arxiv-real", *ARXIV_ML])
 def test_records_parse_with_unique_arxiv_ids_and_labels(name: str) -> None:
     lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
@@ -32,7 +34,7 @@ def _ids(name: str) -> list[str]:
     return [json.loads(line)["id"] for line in lines if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["arxiv-ml", "arxiv-ml2", "arxiv-ml3"])
+@pytest.mark.parametrize("name", ARXIV_ML)
 def test_arxiv_ml_sources_name_a_commit(name: str) -> None:
     lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     sources = {json.loads(line)["source"] for line in lines if line.strip()}
@@ -40,7 +42,7 @@ def test_arxiv_ml_sources_name_a_commit(name: str) -> None:
     assert all(re.search(r"@[0-9a-f]{40}$", s) for s in sources)
 
 
-@pytest.mark.parametrize("name", ["arxiv-ml", "arxiv-ml2", "arxiv-ml3"])
+@pytest.mark.parametrize("name", ARXIV_ML)
 def test_keyword_files_cover_their_records_in_order(name: str) -> None:
     keywords = yaml.safe_load((DATA / f"{name}-keywords.yaml").read_text(encoding="utf-8"))
     assert list(keywords) == _ids(name)
@@ -50,9 +52,6 @@ def test_keyword_files_cover_their_records_in_order(name: str) -> None:
         assert len(set(words)) == len(words), paper
 
 
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [("arxiv-ml", "arxiv-ml2"), ("arxiv-ml", "arxiv-ml3"), ("arxiv-ml2", "arxiv-ml3")],
-)
+@pytest.mark.parametrize(("first", "second"), list(itertools.combinations(ARXIV_ML, 2)))
 def test_arxiv_ml_collections_share_no_id(first: str, second: str) -> None:
     assert not set(_ids(first)) & set(_ids(second))
