@@ -171,9 +171,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Warnings of one kind in one file shown in full before the rest are summed up: a dump of
+# 10,000 undated records should not print 10,000 identical lines over the one that matters.
+SHOWN_ALIKE = 3
+
+
 def _print_warnings(warnings: Sequence[Diagnostic]) -> None:
+    """Each warning on its own line, except that past SHOWN_ALIKE warnings with the same
+    file and message, one line counts the rest and names their first and last line."""
+    alike: dict[tuple[str | None, str, str | None], list[Diagnostic]] = {}
     for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        alike.setdefault((w.path, w.message, w.hint), []).append(w)
+    shown: dict[tuple[str | None, str, str | None], int] = {}
+    for w in warnings:
+        key = (w.path, w.message, w.hint)
+        shown[key] = shown.get(key, 0) + 1
+        group = alike[key]
+        if len(group) <= SHOWN_ALIKE or shown[key] <= SHOWN_ALIKE:
+            print(f"warning: {w}", file=sys.stderr)
+        elif shown[key] == SHOWN_ALIKE + 1:
+            rest = group[SHOWN_ALIKE:]
+            lines = [d.line for d in rest if d.line is not None]
+            span = f" (lines {lines[0]}-{lines[-1]})" if len(lines) > 1 else ""
+            where = f"{w.path}: " if w.path else ""
+            print(f"warning: {where}{len(rest)} more like this: {w.message}{span}", file=sys.stderr)
 
 
 def _ingest(args: argparse.Namespace) -> int:

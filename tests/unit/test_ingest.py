@@ -529,3 +529,30 @@ def test_every_bad_source_is_reported_in_one_run(tmp_path: Path) -> None:
         f"{empty}: the file is empty",
     ]
     assert not config.content_dir.exists()
+
+
+def test_many_alike_warnings_are_summed_up_after_the_first_few(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from site_builder.cli import main
+
+    site = tmp_path / "site"
+    assert main(["new", str(site)]) == 0
+    dump = tmp_path / "undated.jsonl"
+    records = [
+        {"id": f"2608.{17000 + i}", "title": f"Paper number {i}", "abstract": "Text. " * 40}
+        for i in range(12)
+    ]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--site", str(site), "ingest", "-q", str(dump)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "no date" in line]
+    assert len(warnings) == 4, warnings
+    assert warnings[0].startswith(f"warning: {dump}:1: no date")
+    assert warnings[3] == (
+        f"warning: {dump}: 9 more like this: no date; dated {dt.date.today().isoformat()} "
+        "(lines 4-12)"
+    )
+    assert len(list((site / "content").rglob("paper-number-*.md"))) == 12
