@@ -411,14 +411,21 @@ class _Matcher:
                         if _continues(words, i, rest):
                             found[topic].append((i, -(i + len(rest)), keyword))
         result: list[dict[int, int]] = []
+        # Where some topic's phrase ends right before an opening bracket: "... models (".
+        claimed = (
+            {1 - neg_end for matches in found for _, neg_end, _ in matches}
+            if _OPEN in words
+            else set()
+        )
         for matches in found:
             counts: dict[int, int] = {}
             if not matches:
                 result.append(counts)
                 continue
+            foreign = _foreign_abbreviations(words, matches, claimed) if claimed else set()
             reach = 0
             for start, neg_end, keyword in sorted(matches):
-                if start < reach:
+                if start < reach or keyword in foreign:
                     continue
                 # An abbreviation defined in brackets: one mention, however it is spelled.
                 restated = (
@@ -433,6 +440,27 @@ class _Matcher:
                 reach = 1 - neg_end
             result.append(counts)
         return result
+
+
+def _foreign_abbreviations(
+    words: list[str], matches: list[tuple[int, int, int]], claimed: set[int]
+) -> set[int]:
+    """One topic's one-word keywords that the text defines, in brackets, as short for another
+    topic's phrase and none of this one's: "multilingual large language models (MLLMs)" makes
+    every MLLM in that text a language model, not the vision-language topic's MLLM.
+    (``claimed``: where any topic's phrase ends.)"""
+    ends = {1 - neg_end for _, neg_end, _ in matches}
+    return {
+        keyword
+        for start, neg_end, keyword in matches
+        if -neg_end == start  # one word
+        and start >= 2
+        and words[start - 1] == _OPEN
+        and 1 - neg_end < len(words)
+        and words[1 - neg_end] == _BREAK
+        and start - 1 in claimed  # the phrase before the bracket is another topic's ...
+        and start - 1 not in ends  # ... and not this one's
+    }
 
 
 def _continues(words: list[str], i: int, rest: tuple[_Piece, ...]) -> bool:

@@ -722,9 +722,42 @@ def test_an_abbreviation_in_brackets_is_the_same_mention(tiny: Taxonomy) -> None
     assert dict(topic_scores("", "A policy (RL) here.", tiny))["Reinforcement learning"] == 2
     assert dict(topic_scores("", "A policy (RL). RL again.", tiny))["Reinforcement learning"] == 6
     assert dict(topic_scores("", "A policy [RL] here.", tiny))["Reinforcement learning"] == 2
-    # After another topic's phrase, or not in brackets, it is a mention of its own.
-    assert dict(topic_scores("", "A GAN (RL) here.", tiny))["Reinforcement learning"] == 4
+    # Not in brackets, or after a phrase no topic knows, it is a mention of its own.
     assert dict(topic_scores("", "A policy, RL here.", tiny))["Reinforcement learning"] == 6
+    assert dict(topic_scores("", "Robot learning (RL) here.", tiny))["Reinforcement learning"] == 4
+
+
+def test_an_abbreviation_spelled_out_as_another_topics_phrase_is_that_topics(
+    tiny: Taxonomy,
+) -> None:
+    # "GAN (RL)" says what RL stands for in this text: not reinforcement learning, anywhere.
+    scores = dict(topic_scores("", "A GAN (RL) here. RL twice. RL thrice.", tiny))
+    assert "Reinforcement learning" not in scores
+    assert scores["GANs"] == 4
+    # Another text, another meaning: the rule is per text.
+    assert dict(topic_scores("", "RL here.", tiny))["Reinforcement learning"] == 4
+
+
+def test_multilingual_llms_abbreviated_mllms_are_not_vision_language_models(
+    default: Taxonomy,
+) -> None:
+    names = by_slug(default)
+    topics = assign_topics(
+        "Translationese in the Generations of Multilingual Large Language Models",
+        "Multilingual large language models (MLLMs) write in many languages. We ask whether "
+        "MLLMs' generations resemble translated text, comparing MLLMs across ten languages.",
+        default,
+    )
+    assert names["vision-language-models"] not in topics
+    assert names["large-language-models"] in topics
+    # Spelled out as a vision-language phrase, the same abbreviation is that topic's.
+    topics = assign_topics(
+        "Token Pruning for MLLMs",
+        "Multimodal large language models (MLLMs) spend most compute on image tokens. We "
+        "prune MLLMs' visual tokens and keep their answers.",
+        default,
+    )
+    assert topics[0] == names["vision-language-models"]
 
 
 def test_a_further_topic_needs_more_than_one_mention(tiny: Taxonomy) -> None:
