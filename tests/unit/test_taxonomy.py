@@ -402,94 +402,81 @@ def test_rlhf_paper_is_alignment_before_reinforcement_learning(default: Taxonomy
     assert topics[0] == names["llm-alignment"]
 
 
-def test_satellite_image_segmentation_is_remote_sensing_not_weather(default: Taxonomy) -> None:
-    names = by_slug(default)
-    topics = assign_topics(
+# Neighbouring topics a field tells apart: (why, title, abstract, best topic, topics it must
+# not get). Each row is a paper the older, coarser taxonomy filed on the wrong page.
+SPLITS = [
+    (
+        "satellite imagery is remote sensing, not weather",
         "Change Detection in Multispectral Satellite Images after Floods",
         "We segment flooded buildings in pairs of satellite images taken before and after an "
         "event, and release a remote sensing benchmark of 4,000 annotated tiles.",
-        default,
-    )
-    assert topics[0] == names["remote-sensing"]
-    assert names["weather-and-climate"] not in topics
-
-
-def test_a_multimodal_llm_is_a_vision_language_model_not_multimodal_fusion(
-    default: Taxonomy,
-) -> None:
-    names = by_slug(default)
-    topics = assign_topics(
+        "remote-sensing",
+        ("weather-and-climate",),
+    ),
+    (
+        "a multimodal LLM is a vision-language model, not fusion or an LLM paper",
         "Token Pruning for Faster Multimodal LLMs",
         "Multimodal large language models spend most of their compute on image tokens. We "
         "drop the image tokens the question does not attend to and keep visual question "
         "answering accuracy while decoding twice as fast.",
-        default,
-    )
-    assert topics[0] == names["vision-language-models"]
-    assert names["multimodal"] not in topics
-    assert names["large-language-models"] not in topics
-
-
-def test_audio_visual_fusion_stays_multimodal_learning(default: Taxonomy) -> None:
-    names = by_slug(default)
-    topics = assign_topics(
+        "vision-language-models",
+        ("multimodal", "large-language-models"),
+    ),
+    (
+        "audio-visual fusion stays multimodal learning",
         "Robust Audio-Visual Emotion Recognition with Missing Modalities",
         "We fuse audio, video and physiological signals with a gated multimodal fusion module "
         "that keeps working when a modality is missing at test time.",
-        default,
-    )
-    assert topics[0] == names["multimodal"]
-    assert names["vision-language-models"] not in topics
-
-
-def test_vision_language_action_policy_is_robotics(default: Taxonomy) -> None:
-    names = by_slug(default)
-    topics = assign_topics(
+        "multimodal",
+        ("vision-language-models",),
+    ),
+    (
+        "a vision-language-action policy is robotics",
         "Fault-Tolerant Vision-Language-Action Policies",
         "Vision-language-action models map camera images and instructions to joint commands. "
         "We study how they fail when a joint is faulty and recover with a learned monitor.",
-        default,
-    )
-    assert topics[0] == names["robotics"]
-    assert names["vision-language-models"] not in topics
-
-
-def test_medical_image_segmentation_is_medical_imaging(default: Taxonomy) -> None:
-    names = by_slug(default)
-    topics = assign_topics(
+        "robotics",
+        ("vision-language-models",),
+    ),
+    (
+        "segmenting CT scans is medical imaging",
         "Label-Efficient Lung Nodule Segmentation in Chest CT",
         "We segment lung nodules in computed tomography scans with a U-Net trained on a few "
         "hundred annotated slices, and transfer it to low-dose screening scans.",
-        default,
-    )
-    assert topics[0] == names["medical-imaging"]
-
-
-def test_clinical_records_paper_is_healthcare_not_medical_imaging(default: Taxonomy) -> None:
-    names = by_slug(default)
-    topics = assign_topics(
+        "medical-imaging",
+        (),
+    ),
+    (
+        "health records are healthcare, not medical imaging",
         "Predicting Sepsis from Electronic Health Records",
         "We predict sepsis onset six hours ahead from the electronic health records of 40,000 "
         "intensive-care patients, with a recurrent model over vital signs and lab results.",
-        default,
-    )
-    assert topics[0] == names["healthcare"]
-    assert names["medical-imaging"] not in topics
-
-
-def test_the_word_agent_alone_does_not_make_a_paper_reinforcement_learning(
-    default: Taxonomy,
-) -> None:
-    names = by_slug(default)
-    topics = assign_topics(
+        "healthcare",
+        ("medical-imaging",),
+    ),
+    (
+        "the word agent alone is not reinforcement learning",
         "Benchmarking Agents on Realistic Office Workflows",
         "We release a benchmark of 300 office workflows for LLM agents. Each agent calls tools "
         "to edit spreadsheets and send mail; a state checker grades whether the agent reached "
         "the goal. The best agent completes 41% of the workflows.",
-        default,
-    )
-    assert topics[0] == names["llm-agents"]
-    assert names["reinforcement-learning"] not in topics
+        "llm-agents",
+        ("reinforcement-learning",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("why", "title", "abstract", "first", "absent"), SPLITS, ids=[row[0] for row in SPLITS]
+)
+def test_neighbouring_topics_are_told_apart(
+    default: Taxonomy, why: str, title: str, abstract: str, first: str, absent: tuple[str, ...]
+) -> None:
+    names = by_slug(default)
+    topics = assign_topics(title, abstract, default)
+    assert topics[0] == names[first], (why, topics)
+    for slug in absent:
+        assert names[slug] not in topics, (why, topics)
 
 
 def test_vector_quantization_is_not_model_compression(default: Taxonomy) -> None:
