@@ -176,6 +176,17 @@ def _tally(
         if mentions is not None and points > 0:
             mentions[topic] += n if where == "abstract" else 1 if where == "category" else 2
 
+    # Abbreviations the text spells out as another topic's phrase (see _foreign_abbreviations)
+    # add nothing; with ``record`` they are listed as such, for `topics explain`.
+    dropped: list[tuple[int, int, int]] | None = [] if record is not None else None
+
+    def not_counted(where: str) -> None:
+        if record is not None and dropped:
+            for topic, keyword, n in dropped:
+                phrase = taxonomy.topics[topic].keywords[keyword][0]
+                record[topic].append((f"{where}, not counted", phrase, n, 0.0))
+            dropped.clear()
+
     if keywords:
         text = " . ".join(keywords)
         for topic, counts in enumerate(taxonomy._matcher.counts(text)):
@@ -189,16 +200,18 @@ def _tally(
             for category, weight in rule.categories:
                 if category.lower() in wanted:
                     add(topic, weight, "category", category, 1)
-    for topic, counts in enumerate(taxonomy._matcher.counts(title)):
+    for topic, counts in enumerate(taxonomy._matcher.counts(title, dropped)):
         rule_keywords = taxonomy.topics[topic].keywords
         for index, n in counts.items():
             phrase, weight = rule_keywords[index]
             add(topic, weight * taxonomy.title_weight, "title", phrase, n)
-    for topic, counts in enumerate(taxonomy._matcher.counts(abstract)):
+    not_counted("title")
+    for topic, counts in enumerate(taxonomy._matcher.counts(abstract, dropped)):
         rule_keywords = taxonomy.topics[topic].keywords
         for index, n in counts.items():
             phrase, weight = rule_keywords[index]
             add(topic, weight * (1.0 + 0.5 * (min(n, _MAX_REPEATS) - 1)), "abstract", phrase, n)
+    not_counted("abstract")
     return totals
 
 
@@ -380,7 +393,9 @@ class _Matcher:
         self.head = min(self.prefix_lengths, default=0)
         self.heads = {p[: self.head] for p in self.prefix}
 
-    def counts(self, text: str) -> list[dict[int, int]]:
+    def counts(
+        self, text: str, dropped: list[tuple[int, int, int]] | None = None
+    ) -> list[dict[int, int]]:
         """For each topic, how often each of its keywords (by index) occurs in ``text``.
 
         Within a topic, matches do not overlap: the leftmost wins, then the longest, so a
@@ -423,6 +438,10 @@ class _Matcher:
                 result.append(counts)
                 continue
             foreign = _foreign_abbreviations(words, matches, claimed) if claimed else set()
+            if foreign and dropped is not None:
+                for keyword in sorted(foreign):
+                    n = sum(1 for _, _, k in matches if k == keyword)
+                    dropped.append((len(result), keyword, n))
             reach = 0
             for start, neg_end, keyword in sorted(matches):
                 if start < reach or keyword in foreign:

@@ -57,6 +57,21 @@ def test_a_paper_no_topic_fits_is_told_it_gets_the_fallback(taxonomy) -> None:
     assert f"the fallback '{taxonomy.fallback}'" in text
 
 
+def test_an_abbreviation_left_out_is_shown_as_not_counted(taxonomy) -> None:
+    paper = Paper(
+        slug="translationese",
+        title="Translationese in the outputs of language models",
+        date=dt.date(2024, 1, 3),
+        abstract="Multilingual large language models (MLLMs) write in many languages. We "
+        "ask whether MLLMs' image captioning outputs read like translated text.",
+    )
+    text = explain_paper(paper, taxonomy, 3, Path("/site"))
+    assert "abstract 'mllm' x2 not counted (spelled out as another topic's phrase)" in text, text
+    vlm = next(e for e in topic_evidence(paper.title, paper.abstract, taxonomy)
+               if e.topic == "Vision-language models")  # fmt: skip
+    assert vlm.score == sum(points for *_, points in vlm.hits) == 4  # image captioning only
+
+
 def test_topics_written_in_the_file_are_said_to_win(taxonomy) -> None:
     hand = Paper(**{**DIFFUSION.__dict__, "topics": ("My topic",), "topics_from_file": True})
     text = explain_paper(hand, taxonomy, 3, Path("/site"))
