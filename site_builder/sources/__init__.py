@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Diagnostic, Warn
 from ..model import Link
+from .clean import arxiv_month
 
 
 @dataclass(frozen=True, slots=True)  # slots: 100k records without a dict each
@@ -136,8 +137,15 @@ class Collector:
             self.warn("no title; skipped", line, place)
             return None
         if date is None:
-            date = self.options.today
-            self.warn(f"no date; dated {date.isoformat()}", line, place)
+            month = arxiv_month(fields.get("arxiv"))  # type: ignore[arg-type]
+            if month is not None:
+                date = month
+                self.warn(
+                    f"no date; dated {date.isoformat()}, the month of its arXiv id", line, place
+                )
+            else:
+                date = self.options.today
+                self.warn(f"no date; dated {date.isoformat()}", line, place)
         record = Record(
             title=title,
             date=date,

@@ -92,6 +92,19 @@ def arxiv_id(value: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+def arxiv_month(aid: str | None) -> dt.date | None:
+    """The first day of the month an arXiv id was assigned ('2608.17848' -> 2026-08-01,
+    'hep-th/9901001' -> 1999-01-01): ids are numbered by submission month."""
+    if not aid:
+        return None
+    digits = aid.rsplit("/", 1)[-1]
+    year, month = int(digits[:2]), int(digits[2:4])
+    if not 1 <= month <= 12:
+        return None
+    # Old-style ids run from 1991 to 2007; new-style ones start in 2007 (0704).
+    return dt.date((1900 if "/" in aid and year >= 91 else 2000) + year, month, 1)
+
+
 def doi(value: str | None) -> str | None:
     """A DOI in the form that compares equal: lower case, no resolver prefix or trailing dot."""
     if not value:

@@ -5,7 +5,7 @@
     abstract   abstract, summary, description
     authors    authors, author   (separated by ';', or ',' when there is no ';', or a JSON list)
     date       date, published, year
-    arxiv      arxiv, arxiv_id, eprint
+    arxiv      arxiv, arxiv_id, eprint; else id, when it is exactly an arXiv id
     doi        doi
     openreview openreview
     url        url, link        (a link; its kind is guessed from the host)
@@ -69,6 +69,11 @@ def _lookup(row: Mapping[str, Any], options: Options) -> dict[str, Any]:
     for name, defaults in DEFAULT_COLUMNS.items():
         names = (overrides[name].lower(),) if name in overrides else defaults
         out[name] = next((lowered[n] for n in names if lowered.get(n) not in (None, "")), None)
+    # arXiv's own exports (API results, the metadata snapshot) name the id plain "id"; any
+    # other id column ("id": 17) is not one.
+    plain = _str(lowered.get("id")).strip()
+    if out["arxiv"] is None and "arxiv" not in overrides and plain and arxiv_id(plain) == plain:
+        out["arxiv"] = plain
     return out
 
 

@@ -542,8 +542,7 @@ def test_many_alike_warnings_are_summed_up_after_the_first_few(
     assert main(["new", str(site)]) == 0
     dump = tmp_path / "undated.jsonl"
     records = [
-        {"id": f"2608.{17000 + i}", "title": f"Paper number {i}", "abstract": "Text. " * 40}
-        for i in range(12)
+        {"id": i, "title": f"Paper number {i}", "abstract": "Text. " * 40} for i in range(12)
     ]
     dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     capsys.readouterr()
@@ -556,3 +555,33 @@ def test_many_alike_warnings_are_summed_up_after_the_first_few(
         "(lines 4-12)"
     )
     assert len(list((site / "content").rglob("paper-number-*.md"))) == 12
+
+
+def test_an_undated_record_with_an_arxiv_id_is_dated_by_the_ids_month(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from site_builder.cli import main
+
+    site = tmp_path / "site"
+    assert main(["new", str(site)]) == 0
+    dump = tmp_path / "crawl.jsonl"
+    rows = [
+        {"id": "2608.17848", "title": "Mobility for geospatial models", "abstract": "A. " * 50},
+        {"id": "hep-th/9901001", "title": "Strings in old ids", "abstract": "B. " * 50},
+        {"id": "17", "title": "A row whose id is no arXiv id", "abstract": "C. " * 50},
+    ]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--site", str(site), "ingest", "-q", str(dump)]) == 0
+    err = capsys.readouterr().err
+    assert f"{dump}:1: no date; dated 2026-08-01, the month of its arXiv id" in err
+    assert f"{dump}:2: no date; dated 1999-01-01, the month of its arXiv id" in err
+    assert f"{dump}:3: no date; dated {dt.date.today().isoformat()}" in err
+    papers, _ = load_papers(load_config(site))
+    by_title = {p.title: p for p in papers}
+    first = by_title["Mobility for geospatial models"]
+    assert first.date == dt.date(2026, 8, 1)
+    assert first.arxiv == "2608.17848"
+    assert by_title["A row whose id is no arXiv id"].arxiv is None
