@@ -531,23 +531,32 @@ def test_every_bad_source_is_reported_in_one_run(tmp_path: Path) -> None:
     assert not config.content_dir.exists()
 
 
-def test_many_alike_warnings_are_summed_up_after_the_first_few(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _ingest_jsonl_in_a_new_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[dict[str, object]]
+) -> tuple[Path, Path, str]:
+    """Run `site-builder new` and `ingest -q` on ``rows`` as JSON Lines, as a user would:
+    the site, the dump and what ingest printed on standard error."""
     import json
 
     from site_builder.cli import main
 
     site = tmp_path / "site"
     assert main(["new", str(site)]) == 0
-    dump = tmp_path / "undated.jsonl"
-    records = [
-        {"id": i, "title": f"Paper number {i}", "abstract": "Text. " * 40} for i in range(12)
-    ]
-    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     capsys.readouterr()
     assert main(["--site", str(site), "ingest", "-q", str(dump)]) == 0
-    warnings = [line for line in capsys.readouterr().err.splitlines() if "no date" in line]
+    return site, dump, capsys.readouterr().err
+
+
+def test_many_alike_warnings_are_summed_up_after_the_first_few(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows: list[dict[str, object]] = [
+        {"id": i, "title": f"Paper number {i}", "abstract": "Text. " * 40} for i in range(12)
+    ]
+    site, dump, err = _ingest_jsonl_in_a_new_site(tmp_path, capsys, rows)
+    warnings = [line for line in err.splitlines() if "no date" in line]
     assert len(warnings) == 4, warnings
     assert warnings[0].startswith(f"warning: {dump}:1: no date")
     assert warnings[3] == (
@@ -560,22 +569,12 @@ def test_many_alike_warnings_are_summed_up_after_the_first_few(
 def test_an_undated_record_with_an_arxiv_id_is_dated_by_the_ids_month(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import json
-
-    from site_builder.cli import main
-
-    site = tmp_path / "site"
-    assert main(["new", str(site)]) == 0
-    dump = tmp_path / "crawl.jsonl"
-    rows = [
+    rows: list[dict[str, object]] = [
         {"id": "2608.17848", "title": "Mobility for geospatial models", "abstract": "A. " * 50},
         {"id": "hep-th/9901001", "title": "Strings in old ids", "abstract": "B. " * 50},
         {"id": "17", "title": "A row whose id is no arXiv id", "abstract": "C. " * 50},
     ]
-    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    capsys.readouterr()
-    assert main(["--site", str(site), "ingest", "-q", str(dump)]) == 0
-    err = capsys.readouterr().err
+    site, dump, err = _ingest_jsonl_in_a_new_site(tmp_path, capsys, rows)
     assert f"{dump}:1: no date; dated 2026-08-01, the month of its arXiv id" in err
     assert f"{dump}:2: no date; dated 1999-01-01, the month of its arXiv id" in err
     assert f"{dump}:3: no date; dated {dt.date.today().isoformat()}" in err
