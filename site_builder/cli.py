@@ -350,11 +350,20 @@ def _topics(args: argparse.Namespace) -> int:
     return _topics_suggest(args)
 
 
+def _first_line(path: Path) -> str:
+    """A file's first line (a copied taxonomy keeps the default's heading), '' if unreadable."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return handle.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def _topics_explain(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .explain import explain_paper, find_papers, summary
+    from .explain import explain_paper, find_papers, newer_default_topics, summary
     from .load import load_papers
-    from .taxonomy import load_taxonomy
+    from .taxonomy import default_taxonomy_path, load_taxonomy
 
     config = load_config(args.site)
     papers, warnings = load_papers(config)
@@ -362,6 +371,12 @@ def _topics_explain(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(config.topics_file)
     if not args.papers:
         print(summary(papers, taxonomy, config.max_topics))
+        if config.topics_file is not None and _first_line(config.topics_file) == _first_line(
+            default_taxonomy_path()
+        ):
+            note = newer_default_topics(taxonomy, load_taxonomy())
+            if note:
+                print(f"\n{note}")
         return EXIT_OK
     try:
         chosen = find_papers(papers, args.papers, config.site_dir)

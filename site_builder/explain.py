@@ -119,6 +119,21 @@ def summary(papers: Sequence[Paper], taxonomy: Taxonomy, max_topics: int) -> str
     return "\n".join(lines)
 
 
+def newer_default_topics(taxonomy: Taxonomy, default: Taxonomy) -> str | None:
+    """For a taxonomy copied from the packaged default (as `site-builder new` does): a note
+    naming the topics a newer default has that the copy lacks, or None. A copy does not
+    change when site-builder does; this says what an upgrade brought."""
+    have = {rule.slug for rule in taxonomy.topics}
+    missing = [rule.name for rule in default.topics if rule.slug not in have]
+    if not missing:
+        return None
+    count = f"{len(missing)} topic{'s' if len(missing) > 1 else ''}"
+    return (
+        f"note: your taxonomy began as a copy of the packaged default, which now also has "
+        f"{count}: {', '.join(missing)}. To use them, copy their entries from {default.path}."
+    )
+
+
 def _key(taxonomy: Taxonomy, name: str) -> str:
     rule = taxonomy.topic(name)
     return rule.name if rule is not None else name

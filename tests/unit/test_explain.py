@@ -141,3 +141,28 @@ def test_output_cut_short_by_a_pager_is_not_an_error(tmp_path: Path) -> None:
         err = proc.stderr.read().decode()
         assert proc.wait(timeout=60) == 0
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_a_copied_taxonomy_is_told_which_topics_the_newer_default_adds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    assert main(["new", str(site)]) == 0
+    copy = site / "topics.yaml"
+    # An older copy: the default without its Medical imaging topic.
+    text = copy.read_text(encoding="utf-8")
+    start = text.index("      - name: Medical imaging")
+    end = text.index("      - name: ", start + 10)
+    copy.write_text(text[:start] + text[end:], encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--site", str(site), "topics", "explain"]) == 0
+    out = capsys.readouterr().out
+    assert "the packaged default, which now also has 1 topic: Medical imaging." in out
+    # An up-to-date copy, or a taxonomy of the user's own, gets no such note.
+    copy.write_text(text, encoding="utf-8")
+    assert main(["--site", str(site), "topics", "explain"]) == 0
+    assert "packaged default" not in capsys.readouterr().out
+    own = "fallback: Other\ntopics:\n  - name: Dark matter\n    keywords:\n      dark matter: 4\n"
+    copy.write_text(own, encoding="utf-8")
+    assert main(["--site", str(site), "topics", "explain"]) == 0
+    assert "packaged default" not in capsys.readouterr().out
