@@ -80,6 +80,10 @@ def test_default_taxonomy_has_the_topics_researchers_browse_by(default: Taxonomy
         "multimodal",
         "distributed-learning",
         "healthcare",
+        "medical-imaging",
+        "vision-language-models",
+        "remote-sensing",
+        "spiking-neural-networks",
     ):
         assert slug in slugs
 
@@ -453,6 +457,14 @@ SPLITS = [
         "intensive-care patients, with a recurrent model over vital signs and lab results.",
         "healthcare",
         ("medical-imaging",),
+    ),
+    (
+        "spiking networks on an FPGA are neuromorphic computing",
+        "Spiking Neural Network Inference on FPGAs",
+        "We compile spiking neural networks of leaky integrate-and-fire neurons to FPGA "
+        "firmware and run them at a microsecond per spike.",
+        "spiking-neural-networks",
+        (),
     ),
     (
         "the word agent alone is not reinforcement learning",
