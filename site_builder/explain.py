@@ -22,7 +22,6 @@ from .taxonomy import (
 
 SHOWN_TOPICS = 5  # scoring topics listed per paper, best first
 SHOWN_HITS = 8  # hits listed per topic, strongest first
-NOT_COUNTED = ", not counted"  # ends the place of an abbreviation the tally left out
 # Control characters in a title (an ANSI escape, a carriage return) would act on the terminal.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -143,13 +142,15 @@ def _hits(item: Evidence) -> str:
     ordered = sorted(item.hits, key=lambda h: (-h[3], h[0], h[1]))
     parts = [
         f"{where} '{phrase}'{f' x{n}' if n > 1 else ''} +{_num(points)}"
-        if not where.endswith(NOT_COUNTED)
-        else f"{where[: -len(NOT_COUNTED)]} '{phrase}'{f' x{n}' if n > 1 else ''} not counted "
-        "(spelled out as another topic's phrase)"
         for where, phrase, n, points in ordered[:SHOWN_HITS]
     ]
     if len(ordered) > SHOWN_HITS:
         parts.append(f"… {len(ordered) - SHOWN_HITS} more")
+    parts += [
+        f"{where} '{phrase}'{f' x{n}' if n > 1 else ''} not counted (spelled out as another "
+        "topic's phrase)"
+        for where, phrase, n, _ in item.left_out
+    ]
     return ", ".join(parts)
 
 

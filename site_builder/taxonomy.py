@@ -154,6 +154,9 @@ class Evidence:
     topic: str
     score: float
     hits: tuple[Hit, ...]
+    # Abbreviations found but not counted: the text spells them out as another topic's phrase
+    # (see _foreign_abbreviations). Their points are 0.
+    left_out: tuple[Hit, ...] = ()
 
 
 def _tally(
@@ -164,9 +167,11 @@ def _tally(
     categories: tuple[str, ...],
     record: list[list[Hit]] | None,
     mentions: list[int] | None = None,
+    left_out: list[list[Hit]] | None = None,
 ) -> list[float]:
     """Each topic's score; with ``record``, each hit is also written to record[topic]; with
-    ``mentions``, each topic's mentions (see MIN_MENTIONS) are added to mentions[topic]."""
+    ``mentions``, each topic's mentions (see MIN_MENTIONS) are added to mentions[topic]; with
+    ``left_out``, each abbreviation not counted (see Evidence) to left_out[topic]."""
     totals = [0.0] * len(taxonomy.topics)
 
     def add(topic: int, points: float, where: str, phrase: str, n: int) -> None:
@@ -176,15 +181,12 @@ def _tally(
         if mentions is not None and points > 0:
             mentions[topic] += n if where == "abstract" else 1 if where == "category" else 2
 
-    # Abbreviations the text spells out as another topic's phrase (see _foreign_abbreviations)
-    # add nothing; with ``record`` they are listed as such, for `topics explain`.
-    dropped: list[tuple[int, int, int]] | None = [] if record is not None else None
+    dropped: list[tuple[int, int, int]] | None = [] if left_out is not None else None
 
     def not_counted(where: str) -> None:
-        if record is not None and dropped:
+        if left_out is not None and dropped:
             for topic, keyword, n in dropped:
-                phrase = taxonomy.topics[topic].keywords[keyword][0]
-                record[topic].append((f"{where}, not counted", phrase, n, 0.0))
+                left_out[topic].append((where, taxonomy.topics[topic].keywords[keyword][0], n, 0.0))
             dropped.clear()
 
     if keywords:
@@ -242,10 +244,11 @@ def topic_evidence(
 ) -> list[Evidence]:
     """``topic_scores`` with the hits behind each score, best first; same scores, same order."""
     record: list[list[Hit]] = [[] for _ in taxonomy.topics]
-    totals = _tally(title, abstract, taxonomy, keywords, categories, record)
+    left_out: list[list[Hit]] = [[] for _ in taxonomy.topics]
+    totals = _tally(title, abstract, taxonomy, keywords, categories, record, left_out=left_out)
     order = sorted(range(len(totals)), key=lambda i: (-totals[i], i))
     return [
-        Evidence(taxonomy.topics[i].name, totals[i], tuple(record[i]))
+        Evidence(taxonomy.topics[i].name, totals[i], tuple(record[i]), tuple(left_out[i]))
         for i in order
         if totals[i] > 0
     ]
