@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,11 @@ def _lookup(row: Mapping[str, Any], options: Options) -> dict[str, Any]:
         names = (overrides[name].lower(),) if name in overrides else defaults
         out[name] = next((lowered[n] for n in names if lowered.get(n) not in (None, "")), None)
     # arXiv's own exports (API results, the metadata snapshot) name the id plain "id"; any
-    # other id column ("id": 17) is not one.
+    # other id column ("id": 17) is not one. A version ("2403.01234v2") is dropped as usual.
     plain = _str(lowered.get("id")).strip()
-    if out["arxiv"] is None and "arxiv" not in overrides and plain and arxiv_id(plain) == plain:
-        out["arxiv"] = plain
+    aid = arxiv_id(plain) if out["arxiv"] is None and "arxiv" not in overrides else None
+    if aid and re.fullmatch(rf"{re.escape(aid)}(?:v\d+)?", plain):
+        out["arxiv"] = aid
     return out
 
 

@@ -573,6 +573,8 @@ def test_an_undated_record_with_an_arxiv_id_is_dated_by_the_ids_month(
         {"id": "2608.17848", "title": "Mobility for geospatial models", "abstract": "A. " * 50},
         {"id": "hep-th/9901001", "title": "Strings in old ids", "abstract": "B. " * 50},
         {"id": "17", "title": "A row whose id is no arXiv id", "abstract": "C. " * 50},
+        {"id": "2403.01234v2", "title": "A versioned id", "abstract": "D. " * 50},
+        {"id": "paper-2403.01234", "title": "An id that only holds one", "abstract": "E. " * 50},
     ]
     site, dump, err = _ingest_jsonl_in_a_new_site(tmp_path, capsys, rows)
     assert f"{dump}:1: no date; dated 2026-08-01, the month of its arXiv id" in err
@@ -584,3 +586,6 @@ def test_an_undated_record_with_an_arxiv_id_is_dated_by_the_ids_month(
     assert first.date == dt.date(2026, 8, 1)
     assert first.arxiv == "2608.17848"
     assert by_title["A row whose id is no arXiv id"].arxiv is None
+    assert by_title["A versioned id"].arxiv == "2403.01234"
+    assert by_title["A versioned id"].date == dt.date(2024, 3, 1)
+    assert by_title["An id that only holds one"].arxiv is None
