@@ -301,8 +301,9 @@ PAPERS: list[tuple[str, str, set[str], str | None]] = [
         "poses from human videos to a five-fingered robotic hand, train a policy in simulation "
         "with reinforcement learning, and transfer it to hardware without fine-tuning. The "
         "policy reorients unseen objects on a real robot.",
-        {"robotics"},
-        "robotics",
+        # The specific topic first; the broad one stays on the paper.
+        {"robotics", "robot-manipulation"},
+        "robot-manipulation",
     ),
     (
         "Disentangling Factors of Variation with a Structured Variational Autoencoder",
