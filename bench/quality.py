@@ -35,6 +35,11 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
 - arxiv-ml4, arxiv-ml4 keywords: 189 from a fourth day (bench/data/arxiv-ml4.jsonl),
   assembled and labelled blind to the tool after arxiv-ml3's per-theme table had been read;
   the freshest judge.
+- second labeller: arxiv-ml was labelled again by another person, blind to
+  the first labeller's file, the tool and every score (<name>-keywords-b.yaml). A second
+  table judges the tool by each labeller's themes, and shows how well the other labeller's
+  keywords recover them (the best single keyword as a page): the agreement a tool can
+  expect when the judge is one person's keywords.
 
 Measures:
 - topic F1: for each labelled theme, the F1 of the best-matching topic or area page (its paper
@@ -72,6 +77,8 @@ TOP = 3
 # are held out (bench/data/<name>.md).
 ARXIV_ML = (("arxiv-ml", "m"), ("arxiv-ml2", "n"), ("arxiv-ml3", "o"), ("arxiv-ml4", "q"))
 KEYWORD_THEMES = 8  # as many as issue 9's conference had
+# The set a second person labelled too, blind to the first (<name>-keywords-b.yaml).
+LABELLED_TWICE = (("arxiv-ml", "m"),)
 # Keywords that say what kind of paper it is, or name all of machine learning: never a theme.
 NOT_A_THEME = frozenset(
     {"benchmark", "dataset", "evaluation", "survey", "deep learning", "machine learning",
@@ -136,19 +143,44 @@ def arxiv_ml(
     return papers, _common_themes(primary), {slug: {c} for slug, c in primary.items()}
 
 
-def keyword_themes(name: str, prefix: str) -> dict[str, set[str]]:
-    """The themes (by slug) of bench/data/<name>.jsonl's papers: their keywords (from
-    <name>-keywords.yaml) among the KEYWORD_THEMES most frequent subject keywords (ties by
-    name)."""
+def keyword_sets(name: str, prefix: str, labeller: str = "") -> dict[str, set[str]]:
+    """Every keyword (by slug) of bench/data/<name>.jsonl's papers, from
+    <name>-keywords<labeller>.yaml ("" the first labeller, "-b" the second)."""
     _papers, _primary, rows = _arxiv(name, prefix)
-    raw = yaml.safe_load((REPO / "bench" / "data" / f"{name}-keywords.yaml").read_text())
-    per_slug = {f"{prefix}{i:03d}": set(raw[r["id"]]) for i, r in enumerate(rows)}
+    path = REPO / "bench" / "data" / f"{name}-keywords{labeller}.yaml"
+    raw = yaml.safe_load(path.read_text())
+    return {f"{prefix}{i:03d}": set(raw[r["id"]]) for i, r in enumerate(rows)}
+
+
+def keyword_themes(name: str, prefix: str, labeller: str = "") -> dict[str, set[str]]:
+    """The themes (by slug) of bench/data/<name>.jsonl's papers: their keywords (from
+    <name>-keywords<labeller>.yaml) among the KEYWORD_THEMES most frequent subject keywords
+    (ties by name)."""
+    per_slug = keyword_sets(name, prefix, labeller)
     counts: dict[str, int] = {}
     for words in per_slug.values():
         for word in words - NOT_A_THEME:
             counts[word] = counts.get(word, 0) + 1
     themes = set(sorted(counts, key=lambda w: (-counts[w], w))[:KEYWORD_THEMES])
     return {slug: words & themes for slug, words in per_slug.items() if words & themes}
+
+
+def labeller_f1(themes: dict[str, set[str]], other: dict[str, set[str]]) -> float:
+    """How well one labeller's keywords recover the other's themes, measured as topic F1
+    measures the tool: for each theme, the F1 of the best-matching keyword of the other
+    labeller (its papers as a page); the mean over themes. The ceiling a tool can expect
+    when the judge is one person's keywords."""
+    pages: dict[str, set[str]] = {}
+    for slug, words in other.items():
+        for word in words:
+            pages.setdefault(word, set()).add(slug)
+    scores = []
+    for theme in sorted({t for ts in themes.values() for t in ts}):
+        members = {s for s, ts in themes.items() if theme in ts}
+        scores.append(
+            max(2 * len(members & page) / (len(members) + len(page)) for page in pages.values())
+        )
+    return float(np.mean(scores))
 
 
 def topic_f1(site: Site, labels: dict[str, set[str]]) -> float:
@@ -274,6 +306,20 @@ def main() -> int:
             f"| {r['collection']} | {r['papers']} | {r['taxonomy']} | {r['topic_f1']:.3f} | "
             f"{r['related']:.1%} | {r['related_text']:.0%} | {r['tfidf_baseline']:.0%} |"
         )
+    print(
+        "\n| collection | judge | topic F1 | related top-3 | plain TF-IDF |"
+        " the other labeller's keywords, topic F1 |\n|---|---|---|---|---|---|"
+    )
+    for name, prefix in LABELLED_TWICE:
+        papers, _themes, _same = arxiv_ml(name, prefix)
+        for judge, other in (("", "-b"), ("-b", "")):
+            themes = keyword_themes(name, prefix, judge)
+            r = evaluate(f"{name} keywords", papers, themes, default)
+            human = labeller_f1(themes, keyword_sets(name, prefix, other))
+            print(
+                f"| {name} | labeller {'B' if judge else 'A'} | {r['topic_f1']:.3f} | "
+                f"{r['related']:.1%} | {r['tfidf_baseline']:.0%} | {human:.3f} |"
+            )
     return 0
 
 

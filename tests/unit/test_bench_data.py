@@ -42,9 +42,14 @@ def test_arxiv_ml_sources_name_a_commit(name: str) -> None:
     assert all(re.search(r"@[0-9a-f]{40}$", s) for s in sources)
 
 
-@pytest.mark.parametrize("name", ARXIV_ML)
-def test_keyword_files_cover_their_records_in_order(name: str) -> None:
-    keywords = yaml.safe_load((DATA / f"{name}-keywords.yaml").read_text(encoding="utf-8"))
+# The first labeller's keywords for every set; a second, independent labeller's for one.
+KEYWORD_FILES = [(name, "") for name in ARXIV_ML] + [("arxiv-ml", "-b")]
+
+
+@pytest.mark.parametrize(("name", "labeller"), KEYWORD_FILES)
+def test_keyword_files_cover_their_records_in_order(name: str, labeller: str) -> None:
+    path = DATA / f"{name}-keywords{labeller}.yaml"
+    keywords = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert list(keywords) == _ids(name)
     for paper, words in keywords.items():
         assert isinstance(words, list) and 3 <= len(words) <= 5, paper
