@@ -132,12 +132,16 @@ def _add(out: Collector, line: int, place: str, row: dict[str, Any], options: Op
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    sample = text[:4096]
+    # Only the delimiter is guessed, from the header: a sniffed dialect also guesses quoting
+    # from a line that rarely holds a quote, and then reads a cell's doubled quote ("") as
+    # the end of the cell. Spreadsheets write Excel's quoting whatever the delimiter.
     try:
-        dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], ",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect, strict=True)
+        delimiter = ","
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter, strict=True
+    )
     try:
         header = reader.fieldnames or []
         width = len(header)

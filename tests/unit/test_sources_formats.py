@@ -233,6 +233,25 @@ def test_malformed_bibtex_names_the_entry_line(tmp_path: Path) -> None:
     )
 
 
+def test_csv_cells_with_doubled_quotes(tmp_path: Path) -> None:
+    """A spreadsheet writes a quote inside a cell as "" and quotes only the cells that need
+    it; the header, plain words, says nothing about quoting."""
+    rows = [
+        "title,abstract,date",
+        'Plain Title,"We call it ""SIFT"", a classifier.",2024-05-01',
+        '"Self-Improving, Frozen-gate Training","A ""gate"" that is frozen.",2024-05-02',
+    ]
+    (tmp_path / "sheet.csv").write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    first, second = parse_source(tmp_path / "sheet.csv", OPTS).records
+    assert first.abstract == 'We call it "SIFT", a classifier.'
+    assert second.title == "Self-Improving, Frozen-gate Training"
+    assert second.abstract == 'A "gate" that is frozen.'
+    semicolons = 'Title;Abstract\n"A; B";"Said ""hi""; left."\n'
+    (tmp_path / "eu.csv").write_text(semicolons, encoding="utf-8")
+    (paper,) = parse_source(tmp_path / "eu.csv", OPTS).records
+    assert (paper.title, paper.abstract) == ("A; B", 'Said "hi"; left.')
+
+
 def test_malformed_csv_names_the_row(tmp_path: Path) -> None:
     err = bad(tmp_path, "p.csv", "title,abstract\nA,one\nB,two,three\n")
     assert str(err) == f"{tmp_path / 'p.csv'}:3: row has 3 cells, the header has 2"
