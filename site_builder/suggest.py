@@ -14,6 +14,7 @@ import json
 import math
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,16 +91,22 @@ _GENERIC = frozenset(
     ]
 )
 _STOP = list(ENGLISH_STOP_WORDS | _GENERIC)
+# What hyphenated words leave when split ("end-to-end", "multi-agent", "self-supervised"):
+# kept for the phrases they start ("multi agent"), never a keyword on their own.
+_FRAGMENTS = frozenset(["end", "multi", "non", "pre", "self", "semi", "cross", "co"])
 _TOKEN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"  # words of 3+ characters starting with a letter
 _KEYWORDS = 12  # per topic
 _EXAMPLES = 3  # titles shown per topic
+# A topic's name shows a keyword as the phrase holding it ("time series" for "series") when
+# the cluster uses the word in that phrase at least this often.
+PHRASE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
 class DraftTopic:
     name: str
     keywords: tuple[tuple[str, int], ...]  # phrase, weight 1..4
-    members: tuple[int, ...]  # indexes into the papers, newest first as given
+    members: tuple[int, ...]  # indexes into the papers, the most typical first
 
 
 def default_topic_count(n_papers: int) -> int:
@@ -156,17 +163,67 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
     ctfidf = (per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)) * np.log(
         1 + mean_words / np.maximum(overall, 1)
     )
+    index = {term: column for column, term in enumerate(vocab.tolist())}
+    phrases = _phrases(vocab)
     drafts = []
     for row, cluster in enumerate(clusters):
-        members = tuple(int(i) for i in np.flatnonzero(labels == cluster))
+        # Most typical first (the most weight on the cluster's factor), so the example titles
+        # show what the cluster is about rather than whichever papers come first.
+        inside = np.flatnonzero(labels == cluster)
+        members = tuple(
+            int(i) for i in inside[np.argsort(-weights[inside, cluster], kind="stable")]
+        )
         terms = _top_terms(vocab, ctfidf[row], per_class[row])
         if not terms:
             continue
         best = terms[0][1]
         keywords = tuple((t, max(1, min(4, round(4 * s / best)))) for t, s in terms)
-        drafts.append(DraftTopic(name="", keywords=keywords, members=members))
+        words = _name_words([t for t, _ in terms], per_class[row], vocab, index, phrases)
+        name = " and ".join(_as_written(w, [papers[i] for i in members]) for w in words)
+        drafts.append(
+            DraftTopic(name=name[:1].upper() + name[1:], keywords=keywords, members=members)
+        )
     drafts.sort(key=lambda d: (-len(d.members), d.keywords[0][0]))
-    return _named(drafts)
+    return _unique(drafts)
+
+
+def _phrases(vocab: np.ndarray) -> dict[str, list[int]]:
+    """Each word -> the columns of the two-word phrases holding it."""
+    found: dict[str, list[int]] = {}
+    for column, term in enumerate(vocab.tolist()):
+        words = term.split()
+        if len(words) == 2 and words[0] != words[1]:  # "end end" is what "end-to-end" leaves
+            for word in words:
+                found.setdefault(word, []).append(column)
+    return found
+
+
+def _name_words(
+    terms: Sequence[str],
+    freq: np.ndarray,
+    vocab: np.ndarray,
+    index: dict[str, int],
+    phrases: dict[str, list[int]],
+) -> list[str]:
+    """The topic's two best ideas for its name: its best terms, each word shown as the phrase
+    the cluster nearly always uses it in ("series" as "time series", "fine" as "fine tuning"),
+    skipping a term the first already says."""
+    chosen: list[str] = []
+    for term in terms:
+        shown = term
+        if " " not in term:
+            shown = _usual_phrase(term, freq, vocab, index, phrases)
+        words = shown.split()
+        held = [n for n, c in enumerate(chosen) if _covers(c.split(), words)]
+        if held:  # "species" then "diversity" as "species diversity": one idea, said better
+            chosen[held[0]] = shown
+            continue
+        if any(_covers(words, c.split()) for c in chosen):
+            continue
+        chosen.append(shown)
+        if len(chosen) == 2:
+            break
+    return chosen
 
 
 def _top_terms(vocab: np.ndarray, scores: np.ndarray, freq: np.ndarray) -> list[tuple[str, float]]:
@@ -174,6 +231,8 @@ def _top_terms(vocab: np.ndarray, scores: np.ndarray, freq: np.ndarray) -> list[
     # Stable order: by score, then alphabetically, so ties cannot flip between runs.
     for i in sorted(np.flatnonzero(scores > 0), key=lambda i: (-scores[i], vocab[i])):
         term = str(vocab[i])
+        if term in _FRAGMENTS:
+            continue
         if freq[i] < 2 and len(chosen) >= 2:
             continue  # a word used once says little about a whole cluster
         words = term.split()
@@ -202,16 +261,53 @@ def _covers(words: list[str], others: list[str]) -> bool:
     return all(any(_same_word(w, o) for o in others) for w in words)
 
 
-def _named(drafts: list[DraftTopic]) -> tuple[DraftTopic, ...]:
-    """Name each topic by its two best terms; unique, as topic names must be."""
+def _usual_phrase(
+    word: str,
+    freq: np.ndarray,
+    vocab: np.ndarray,
+    index: dict[str, int],
+    phrases: dict[str, list[int]],
+) -> str:
+    """The two-word phrase the cluster uses ``word`` in at least PHRASE_SHARE of the time
+    (singular and plural counted together: "neural network" and "neural networks"), or the
+    word itself."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for column in phrases.get(word, ()):
+        key = tuple(w.removesuffix("s") for w in str(vocab[column]).split())
+        groups.setdefault(key, []).append(column)
+    own = freq[index[word]]
+    best = max(groups.values(), key=lambda cs: (sum(freq[c] for c in cs), -min(cs)), default=[])
+    if not best or sum(freq[c] for c in best) < PHRASE_SHARE * own:
+        return word
+    return str(vocab[max(best, key=lambda c: (freq[c], -c))])
+
+
+def _as_written(term: str, papers: Sequence[Paper]) -> str:
+    """The term as the papers most often write it ("LLM", "fine-tuning", "Bayesian"); as
+    counted (lower case, one space) when they never write it so."""
+    gap = r"[\s\-]+"
+    pattern = re.compile(
+        r"(?<![\w\-])" + gap.join(re.escape(w) for w in term.split()) + r"(?![\w\-])",
+        re.IGNORECASE,
+    )
+    forms: Counter[str] = Counter()
+    for paper in papers:
+        forms.update(m.group(0) for m in pattern.finditer(f"{paper.title} {paper.abstract}"))
+    if not forms:
+        return term
+    # The most common form; among equals, the one in lower case (a title's capitals are not
+    # the word's), then any, alphabetically.
+    return min(forms, key=lambda f: (-forms[f], f != f.lower(), f))
+
+
+def _unique(drafts: list[DraftTopic]) -> tuple[DraftTopic, ...]:
+    """Names made unique, as topic names must be: a repeated one gets (2), (3)..."""
     seen: set[str] = set()
     result = []
     for draft in drafts:
-        words = [t for t, _ in draft.keywords[:2]]
-        name = " and ".join(words).capitalize()
-        base, n = name, 2
+        name, n = draft.name, 2
         while name.casefold() in seen:
-            name, n = f"{base} ({n})", n + 1
+            name, n = f"{draft.name} ({n})", n + 1
         seen.add(name.casefold())
         result.append(DraftTopic(name, draft.keywords, draft.members))
     return tuple(result)
@@ -239,7 +335,10 @@ def draft_yaml(papers: Sequence[Paper], drafts: Sequence[DraftTopic]) -> str:
         lines.append(f"  # {len(draft.members)} papers, e.g.:")
         lines += [f"  #   {_comment(papers[i].title)}" for i in draft.members[:_EXAMPLES]]
         lines.append(f"  - name: {json.dumps(draft.name, ensure_ascii=False)}")
-        lines.append(f"    description: {json.dumps(f'Papers about {draft.name.lower()}.')}")
+        about = draft.name
+        if not any(c.isupper() for c in about.split()[0][1:]):  # "LLM agents" stays as it is
+            about = about[:1].lower() + about[1:]
+        lines.append(f"    description: {json.dumps(f'Papers about {about}.')}")
         lines.append("    keywords:")
         lines += [f"      {term}: {weight}" for term, weight in draft.keywords]
         lines.append("")

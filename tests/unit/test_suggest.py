@@ -131,3 +131,31 @@ def test_a_name_is_two_ideas_not_two_spellings_of_one() -> None:
         terms = [t for t, _ in draft.keywords]
         assert not ({"graph", "graphs"} <= set(terms)), terms
         assert draft.name not in ("Graph and graphs", "Graphs and graph"), draft.name
+
+
+def test_names_say_the_phrase_as_papers_write_it() -> None:
+    # "series" alone names nothing and "llm" is how nobody writes it; a split hyphenated word
+    # ("multi" of "multi-agent") is never a keyword.
+    texts = [
+        ("Forecasting electricity load with time series transformers",
+         "We forecast time series of electricity load; long time series horizons."),
+        ("Anomalies in multivariate time series",
+         "Detecting anomalies in multivariate time series from sensors; time series scores."),
+        ("Irregularly sampled time series",
+         "Time series with missing values and irregular sampling; time series imputation."),
+        ("LLM agents that browse the web",
+         "Multi-agent LLM systems browse the web; each LLM agent plans, multi-agent debate."),
+        ("Tool use by LLM agents",
+         "LLM agents call tools; we study how an LLM agent chooses tools in multi-agent teams."),
+        ("Memory for LLM agents",
+         "Long-term memory lets LLM agents recall; multi-agent LLM memory."),
+    ]  # fmt: skip
+    papers = tuple(
+        Paper(slug=f"p{i}", title=t, date=dt.date(2024, 1, 1), abstract=a)
+        for i, (t, a) in enumerate(texts)
+    )
+    series, agents = sorted(suggest(papers, 2), key=lambda d: "LLM" in d.name)
+    assert series.name.startswith("Time series and "), series.name
+    assert agents.name.startswith("LLM agents"), agents.name
+    assert all(term != "multi" for d in (series, agents) for term, _ in d.keywords)
+    assert 'description: "Papers about LLM agents' in draft_yaml(papers, (agents,))
