@@ -354,9 +354,9 @@ class Builder:
         build_id = _digest(sorted(state.routes.items()), sorted(asset_hashes.items()))
         patching = reuse and len(todo) + len(assets_todo) <= PATCH_LIMIT
         staging: Staging | Patch = (
-            Patch(out, build_id=build_id)
+            Patch(out, build_id=build_id, built_for=built_for(config))
             if patching
-            else Staging(out, reuse=reuse, build_id=build_id)
+            else Staging(out, reuse=reuse, build_id=build_id, built_for=built_for(config))
         )
         work: Path | None = None  # a search bundle made beside a patched output/
         try:
@@ -453,7 +453,7 @@ class Builder:
                           site_dir=config.site_dir, citation_keys=last.keys,
                           author_pages=bool(site.authors))  # fmt: skip
         renderer = RouteRenderer(config, site, views, last.env, lambda: last.routes)
-        patch = Patch(out, build_id=state.output_id)
+        patch = Patch(out, build_id=state.output_id, built_for=built_for(config))
         for slug in updated:
             route = last.paper_routes[slug]
             patch.write(route.output, renderer.render(route))
@@ -570,6 +570,11 @@ def release_memory() -> None:
     except (OSError, AttributeError):
         return
     trim(0)
+
+
+def built_for(config: Config) -> str:
+    """What the pages' links were made for: the site URL, or its path when it has none."""
+    return config.base_url or config.base_path
 
 
 def _digest(*parts: object) -> str:

@@ -329,6 +329,9 @@ def _new(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import check_site
+    from .config import normalise_base_url
+    from .errors import ConfigError
+    from .write import MARKER, output_built_for
 
     config = _config(args)
     if not (config.output_dir / "index.html").is_file():
@@ -337,7 +340,20 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERRORS
-    report = check_site(config.output_dir, config.base_path, config.base_url)
+    base_path, base_url = config.base_path, config.base_url
+    # Without --base-url, the site is checked as it was built (`build --base-url` often
+    # differs from site.yaml); a site built before the marker said so, as site.yaml says.
+    built = output_built_for(config.output_dir)
+    if args.base_url is None and built and built != (base_url or base_path):
+        try:
+            base_url, base_path = normalise_base_url(
+                "" if built == "/" else built, config.output_dir / MARKER, None
+            )
+        except ConfigError:
+            pass  # a marker edited by hand: keep site.yaml's
+        else:
+            print(f"checking as built, for {built} (site.yaml says {config.base_url or '/'})")
+    report = check_site(config.output_dir, base_path, base_url)
     for problem in report.problems:
         print(problem)
     print(f"check {config.output_dir}: {report.summary()}")

@@ -169,12 +169,15 @@ class Staging:
     are removed before the swap. A failure (or kill -9) at any moment leaves output/ as it was.
     """
 
-    def __init__(self, output_dir: Path, *, reuse: bool = False, build_id: str = ""):
+    def __init__(
+        self, output_dir: Path, *, reuse: bool = False, build_id: str = "", built_for: str = "/"
+    ):
         _check_replaceable(output_dir)
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(output_dir)
         self.output_dir = output_dir
         self.build_id = build_id
+        self.built_for = built_for  # the base URL (or path) the pages link under
         self.path = Path(
             tempfile.mkdtemp(
                 prefix=f".{output_dir.name}.building-{os.getpid()}-", dir=output_dir.parent
@@ -259,9 +262,7 @@ class Staging:
             marker = self.path / MARKER
             if self.reused:
                 marker.unlink(missing_ok=True)
-            marker.write_text(
-                f"Built by site-builder; replaced on every build.\nbuild {self.build_id}\n"
-            )
+            marker.write_text(marker_text(self.build_id, self.built_for))
             if finalize is not None:
                 finalize(self.path)
             os.chmod(self.path, 0o755)
@@ -277,16 +278,32 @@ class Staging:
 SPECIAL = frozenset({".nojekyll", MARKER})
 
 
-def output_build_id(output_dir: Path) -> str:
-    """The build id in output/'s marker file ('' when there is none)."""
+def marker_text(build_id: str, built_for: str) -> str:
+    """The marker file: whose folder this is, which build it holds, and the base URL (or
+    path) its links were made for, so that ``check`` checks it as it was built."""
+    return f"Built by site-builder; replaced on every build.\nbuild {build_id}\nfor {built_for}\n"
+
+
+def _marker_field(output_dir: Path, name: str) -> str:
     try:
         text = (output_dir / MARKER).read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return ""
     for line in text.splitlines():
-        if line.startswith("build "):
-            return line[len("build ") :].strip()
+        if line.startswith(f"{name} "):
+            return line[len(name) + 1 :].strip()
     return ""
+
+
+def output_build_id(output_dir: Path) -> str:
+    """The build id in output/'s marker file ('' when there is none)."""
+    return _marker_field(output_dir, "build")
+
+
+def output_built_for(output_dir: Path) -> str:
+    """The base URL ("https://user.github.io/repo/") or path ("/") output/ was built for,
+    as its marker file says ('' when it does not: a build older than this line)."""
+    return _marker_field(output_dir, "for")
 
 
 def _remove_soon(folder: Path) -> None:
@@ -338,11 +355,12 @@ class Patch:
     dies there, the next build trusts nothing of output/ and renders everything.
     """
 
-    def __init__(self, output_dir: Path, *, build_id: str = ""):
+    def __init__(self, output_dir: Path, *, build_id: str = "", built_for: str = "/"):
         _check_replaceable(output_dir)
         self.output_dir = output_dir
         self.path = output_dir  # where finalize steps look for the carried-over site
         self.build_id = build_id
+        self.built_for = built_for  # the base URL (or path) the pages link under
         self.pending: dict[str, bytes | Path] = {}
         self.files = 0
 
@@ -386,9 +404,7 @@ class Patch:
                 parent = parent.parent
         if finalize is not None:
             finalize(out)
-        marker.write_text(
-            f"Built by site-builder; replaced on every build.\nbuild {self.build_id}\n"
-        )
+        marker.write_text(marker_text(self.build_id, self.built_for))
 
     def abort(self) -> None:
         self.pending.clear()

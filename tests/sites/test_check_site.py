@@ -29,3 +29,16 @@ def test_check_catches_a_site_built_for_another_path(tmp_path: Path, capsys) -> 
     assert run_cli(*check, "--base-url", "https://u.github.io/repo/") == 1
     lines = capsys.readouterr().out.splitlines()
     assert any("is outside the site's base path /repo/" in line for line in lines)
+
+
+def test_check_without_a_url_checks_the_site_as_it_was_built(tmp_path: Path, capsys) -> None:
+    # site.yaml has no base_url; the site was built for a sub-path with --base-url, as the
+    # README's command does: a plain `check` checks it under /repo/, not under /.
+    out = tmp_path / "out"
+    build = ["--site", str(REPO), "build", "--output", str(out)]
+    assert run_cli(*build, "--base-url", "https://u.github.io/repo/") == 0
+    capsys.readouterr()
+    assert run_cli("--site", str(REPO), "check", "--output", str(out)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "checking as built, for https://u.github.io/repo/ (site.yaml says /)"
+    assert "no problems in" in lines[-1]
