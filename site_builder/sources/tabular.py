@@ -142,6 +142,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(
         io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter, strict=True
     )
+    start = 1
     try:
         header = reader.fieldnames or []
         width = len(header)
@@ -157,7 +158,11 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ContentError(f"not valid CSV: {exc}", path, reader.line_num) from None
+        # Named at the row's first line: a quote left open runs the row on to the file's end.
+        reason = str(exc)
+        if "end of data" in reason or "EOF" in reason:
+            reason = 'a quoted cell is never closed (a " opened in this row has no partner)'
+        raise ContentError(f"not valid CSV: {reason}", path, start) from None
 
 
 def parse_csv(path: Path, options: Options) -> ParseResult:

@@ -257,6 +257,14 @@ def test_malformed_csv_names_the_row(tmp_path: Path) -> None:
     assert str(err) == f"{tmp_path / 'p.csv'}:3: row has 3 cells, the header has 2"
 
 
+def test_csv_quote_left_open_names_its_row(tmp_path: Path) -> None:
+    err = bad(tmp_path, "q.csv", 'title,abstract\nA,fine\n"Unclosed, here,abc\nB,c\n')
+    assert str(err) == (
+        f"{tmp_path / 'q.csv'}:3: not valid CSV: a quoted cell is never closed "
+        '(a " opened in this row has no partner)'
+    )
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     err = bad(tmp_path, "r.bib", b"@misc{a,\n title={caf\xe9}}\n")
     assert err.line == 2 and "not UTF-8" in str(err)
