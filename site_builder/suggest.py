@@ -292,7 +292,9 @@ def _as_written(term: str, papers: Sequence[Paper]) -> str:
     )
     forms: Counter[str] = Counter()
     for paper in papers:
-        forms.update(m.group(0) for m in pattern.finditer(f"{paper.title} {paper.abstract}"))
+        text = f"{paper.title} {paper.abstract}"
+        # One space between words, whatever the text had (a line break, a tab).
+        forms.update(re.sub(r"\s+", " ", m.group(0)) for m in pattern.finditer(text))
     if not forms:
         return term
     # The most common form; among equals, the one in lower case (a title's capitals are not
