@@ -55,7 +55,7 @@ PARALLEL_FROM = 400  # routes to render before worker processes pay for themselv
 # "racy clean" problem).
 RACY_NS = 2_000_000_000
 # Paper fields that never reach a page (where the file is, which lines hold what).
-_NOT_SHOWN = {"path", "title_line", "abstract_line", "topics_from_file"}
+_NOT_SHOWN = {"path", "title_line", "abstract_line", "topics_from_file", "topic_weights"}
 
 
 @dataclass(frozen=True)
@@ -722,7 +722,11 @@ def _assign_topics(
     for p in papers:
         got = None if p.topics_from_file else memo.get(_topic_signals(p))
         hits.append(got is not None)
-        given.append(p if got is None else replace(p, topics=got, topics_from_file=True))
+        given.append(
+            p
+            if got is None
+            else replace(p, topics=got[0], topic_weights=got[1], topics_from_file=True)
+        )
     state.topic_key = key
     whole = None
     if all(hit or p.topics_from_file for p, hit in zip(papers, hits, strict=True)):
@@ -743,7 +747,9 @@ def _assign_topics(
         replace(p, topics_from_file=False) if hit else p
         for p, hit in zip(site.papers, hits, strict=True)
     )
-    state.topic_memo = {_topic_signals(p): p.topics for p in done if not p.topics_from_file}
+    state.topic_memo = {
+        _topic_signals(p): (p.topics, p.topic_weights) for p in done if not p.topics_from_file
+    }
     if whole is None:  # now every paper's answer is known: the next build can tell
         whole = _digest(key, [(p.slug, p.topics) for p in site.papers])
         # (the papers' topics after assign are canonical: assign gives them back unchanged)
@@ -782,7 +788,8 @@ def _related_key(site: Site, config: Config) -> str:
         f"{config.related_count}|site_builder.enrich.related|{site.fallback_topic}".encode()
     )
     for p in site.papers:
-        digest.update(repr((p.slug, p.title, p.abstract, p.authors, p.topics)).encode() + b"\0")
+        shown = (p.slug, p.title, p.abstract, p.authors, p.topics, p.topic_weights)
+        digest.update(repr(shown).encode() + b"\0")
     return digest.hexdigest()
 
 

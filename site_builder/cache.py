@@ -86,9 +86,10 @@ class BuildState:
     # content file label -> (mtime_ns, size, inode) when the file was read: a file whose
     # stat is the same is not read again (its hash and Paper stand); see build._cached_parse.
     stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-    # (title, abstract, keywords, categories) -> topics the taxonomy gave, valid for topic_key
+    # (title, abstract, keywords, categories) -> (topics, topic profile) the taxonomy gave,
+    # valid for topic_key
     topic_key: str = ""
-    topic_memo: dict[tuple[Any, ...], tuple[str, ...]] = field(default_factory=dict)
+    topic_memo: dict[tuple[Any, ...], tuple[tuple[str, ...], Any]] = field(default_factory=dict)
     # (hash of assign's whole input, each paper's topics, assign's Site without its papers)
     topic_site: tuple[str, tuple[tuple[str, ...], ...], Any] | None = None
     # (bylines-and-rules hash, authors, paper slug -> author slugs, unused-rule warnings)

@@ -37,6 +37,9 @@ class Paper:
     openreview: str | None = None  # OpenReview note id
     path: Path | None = None  # the content file it came from
     topics_from_file: bool = False  # True when the front matter named the topics (hand edits win)
+    # (topic, weight) from the taxonomy's scores (taxonomy.topic_profile), for related papers;
+    # empty when the front matter named the topics. Set by enrich/topics, never by a file.
+    topic_weights: tuple[tuple[str, float], ...] = ()
     format: str = "markdown"  # of the abstract, one of ABSTRACT_FORMATS
     # Where the title and the abstract start in the file, for messages; not part of the value.
     title_line: int | None = field(default=None, compare=False)

@@ -131,8 +131,7 @@ def scored_rows(
     topics = related.topic_matrix(ordered, ignore_topics, topic_weight)
     if topics.nnz == 0:
         return text, terms, counts
-    skip = {name.casefold() for name in ignore_topics}
-    per_paper = [sorted({t.casefold() for t in p.topics} - skip) for p in ordered]
+    per_paper = related.topic_vectors(ordered, ignore_topics)
     names = ["\x00topic " + name for name in related.topic_columns(per_paper)]
     matrix = sp.hstack([text, topics], format="csr", dtype=np.float32)
     return matrix, np.concatenate((terms, related.term_ids(names))), counts

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..model import Area, Paper, Site, Topic
 from ..slugs import make_slug
-from ..taxonomy import Taxonomy, assign_topics
+from ..taxonomy import Taxonomy, assign_with_profile
 
 
 def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Site:
@@ -22,11 +22,16 @@ def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Si
     alias.update({rule.slug: rule.slug for rule in taxonomy.topics})
     members: dict[str, list[str]] = {}
     result: list[Paper] = []
+    # Each distinct (topic, weight) pair once: 100,000 profiles of 5 pairs hold ~10 MB
+    # of references instead of ~40 MB of tuples and floats.
+    pairs: dict[tuple[str, float], tuple[str, float]] = {}
     for paper in papers:
-        given = (
-            paper.topics
+        # A paper with topics from its file keeps whatever profile it came with (none, or the
+        # one build.py remembered with the topics it hands in as if from the file).
+        given, weights = (
+            (paper.topics, paper.topic_weights)
             if paper.topics_from_file
-            else assign_topics(
+            else assign_with_profile(
                 paper.title,
                 paper.abstract,
                 taxonomy,
@@ -43,7 +48,8 @@ def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Si
             if names[slug] not in canonical:
                 canonical.append(names[slug])
                 members.setdefault(slug, []).append(paper.slug)
-        result.append(replace(paper, topics=tuple(canonical)))
+        weights = tuple(pairs.setdefault(pair, pair) for pair in weights)
+        result.append(replace(paper, topics=tuple(canonical), topic_weights=weights))
     ordered = [rule.slug for rule in taxonomy.topics if rule.slug in members]
     ordered += sorted((s for s in members if s not in known), key=lambda s: names[s].casefold())
     topics = tuple(

@@ -247,3 +247,33 @@ def test_topics_count_on_the_large_collection_path(monkeypatch: pytest.MonkeyPat
     result = related_papers(papers, 3)
     for slug, picks in result.items():
         assert all(p[:3] == slug[:3] for p in picks), (slug, picks)
+
+
+def test_how_strongly_papers_are_about_their_topics_decides_between_alike_texts() -> None:
+    # Same words, same topic names: the candidate whose profile leans the way the query's does
+    # (mostly alignment, a little RL) comes first, whichever slug sorts first.
+    words = "policy optimisation from preference data"
+    mostly = (("Alignment", 0.9), ("Reinforcement learning", 0.4))
+    query = replace(paper("q", words, words), topics=("Alignment",), topic_weights=mostly)
+    alike = replace(paper("b-alike", words, words + " again"), topic_weights=mostly)
+    flipped = replace(
+        paper("a-flipped", words, words + " again"),
+        topic_weights=(("Reinforcement learning", 0.9), ("Alignment", 0.4)),
+    )
+    assert related_papers([query, alike, flipped], 1)["q"] == ("b-alike",)
+    assert related_papers([query, alike, flipped], 1, topic_weight=0)["q"] == ("a-flipped",)
+
+
+def test_topics_named_by_hand_meet_profiles_on_the_same_columns() -> None:
+    # A paper whose file names its topics has no profile: its topics count equally, and match
+    # the taxonomy's profile of another paper by name, in any case.
+    words = "graph message passing"
+    by_hand = replace(paper("q", words, words), topics=("graph neural networks",))
+    profiled = replace(
+        paper("b-graph", words, words + " again"), topic_weights=(("Graph neural networks", 1.0),)
+    )
+    other = replace(paper("a-other", words, words + " again"), topic_weights=(("Music", 1.0),))
+    assert related_papers([by_hand, profiled, other], 1)["q"] == ("b-graph",)
+    rows = related.topic_matrix([by_hand, profiled, other], weight=1.0).toarray()
+    assert rows[0] @ rows[1] == pytest.approx(1.0)
+    assert rows[0] @ rows[2] == 0

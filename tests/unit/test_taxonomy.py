@@ -14,9 +14,11 @@ from site_builder.taxonomy import (
     Taxonomy,
     TopicRule,
     assign_topics,
+    assign_with_profile,
     default_taxonomy_path,
     load_taxonomy,
     parse_taxonomy,
+    topic_profile,
     topic_scores,
     topic_slug,
 )
@@ -1089,3 +1091,41 @@ def test_a_paper_gets_the_specific_topic_not_the_umbrella(
     topics = assign_topics(title, abstract, default)
     assert topics[0] == specific, topics
     assert not_also not in topics, topics
+
+
+def test_a_profile_weighs_topics_by_score_and_is_shorter_when_unsure() -> None:
+    taxonomy = parse_taxonomy(
+        "topics:\n"
+        "  - name: Genomics\n    keywords: {genome: 4, sequencing: 1}\n"
+        "  - name: Proteins\n    keywords: {protein: 1}\n",
+        Path("t.yaml"),
+    )
+    sure = topic_profile("A genome atlas", "We sequence a genome, a protein and more.", taxonomy)
+    # Genomics: 4 x 3 (title) + 4 (abstract) = 16; Proteins: 1. Weights go as the square root.
+    assert [name for name, _w in sure] == ["Genomics", "Proteins"]
+    (_g, genomics), (_p, proteins) = sure
+    # (weights are rounded to 3 places)
+    assert genomics / proteins == pytest.approx(4.0, rel=0.01)
+    assert genomics**2 + proteins**2 == pytest.approx(1.0, abs=0.01)
+    # Best score 1, under twice min_score (4): the vector is 1/8 long, the text decides.
+    unsure = topic_profile("Notes", "A protein.", taxonomy)
+    assert unsure == (("Proteins", 0.125),)
+    assert topic_profile("Notes", "Nothing here.", taxonomy) == ()
+    topics, profile = assign_with_profile("A genome atlas", "A protein.", taxonomy)
+    assert topics == assign_topics("A genome atlas", "A protein.", taxonomy)
+    assert profile == topic_profile("A genome atlas", "A protein.", taxonomy)
+
+
+def test_a_profile_keeps_the_best_five_topics(default: Taxonomy) -> None:
+    profile = topic_profile(
+        "Federated continual meta-learning of graph neural networks for time series",
+        "Diffusion models, reinforcement learning, large language models and robotics.",
+        default,
+    )
+    assert len(profile) == 5
+    scores = dict(topic_scores(
+        "Federated continual meta-learning of graph neural networks for time series",
+        "Diffusion models, reinforcement learning, large language models and robotics.",
+        default,
+    ))  # fmt: skip
+    assert [name for name, _w in profile] == list(scores)[:5]

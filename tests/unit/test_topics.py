@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from site_builder.enrich.topics import assign
 from site_builder.model import Paper
 from site_builder.taxonomy import parse_taxonomy
@@ -52,3 +54,21 @@ def test_hand_chosen_topics_win_and_count_in_their_area() -> None:
     site = assign(papers, TAXONOMY, 3)
     assert site.papers[0].topics == ("Genomics",)
     assert [(a.slug, a.paper_slugs) for a in site.areas] == [("biology", ("x",))]
+
+
+def test_chosen_topics_come_with_a_profile_and_hand_chosen_ones_without() -> None:
+    papers = (
+        paper("a", 1, "Dark matter halos and a genome", categories=("astro-ph.CO",)),
+        paper("b", 2, "Dark matter", topics=("Genomics",), topics_from_file=True),
+        paper("c", 3, "Genome"),
+    )
+    site = assign(papers, TAXONOMY, 3)
+    by_slug = {p.slug: p for p in site.papers}
+    # Cosmology has the title keyword and the category, Genomics the title keyword only.
+    names = [name for name, _w in by_slug["a"].topic_weights]
+    weights = [w for _n, w in by_slug["a"].topic_weights]
+    assert names == ["Cosmology", "Genomics"]
+    assert weights[0] > weights[1] > 0
+    assert sum(w * w for w in weights) == pytest.approx(1.0, abs=0.01)  # sure: length 1
+    assert by_slug["b"].topic_weights == ()  # the file's topics stand on their own
+    assert by_slug["c"].topic_weights == (("Genomics", 1.0),)
