@@ -78,11 +78,11 @@ TOP = 3
 ARXIV_ML = (("arxiv-ml", "m"), ("arxiv-ml2", "n"), ("arxiv-ml3", "o"), ("arxiv-ml4", "q"))
 KEYWORD_THEMES = 8  # as many as issue 9's conference had
 # The set a second person labelled too, blind to the first (<name>-keywords-b.yaml).
-LABELLED_TWICE = (("arxiv-ml", "m"),)
+LABELLED_TWICE = (("arxiv-ml", "m"), ("arxiv-ml4", "q"))
 # Keywords that say what kind of paper it is, or name all of machine learning: never a theme.
 NOT_A_THEME = frozenset(
-    {"benchmark", "dataset", "evaluation", "survey", "deep learning", "machine learning",
-     "artificial intelligence"}
+    {"benchmark", "benchmarks", "dataset", "datasets", "evaluation", "survey", "surveys",
+     "deep learning", "machine learning", "artificial intelligence"}
 )  # fmt: skip
 
 

@@ -43,7 +43,7 @@ def test_arxiv_ml_sources_name_a_commit(name: str) -> None:
 
 
 # The first labeller's keywords for every set; a second, independent labeller's for one.
-KEYWORD_FILES = [(name, "") for name in ARXIV_ML] + [("arxiv-ml", "-b")]
+KEYWORD_FILES = [(name, "") for name in ARXIV_ML] + [("arxiv-ml", "-b"), ("arxiv-ml4", "-b")]
 
 
 @pytest.mark.parametrize(("name", "labeller"), KEYWORD_FILES)
