@@ -307,6 +307,7 @@ TopicProfile = tuple[tuple[str, float], ...]
 # Topics in a profile: past the fifth, scores are passing mentions (bench/quality.py: 3, 5, 8
 # and all gave the same related-paper agreement within noise; 5 bounds the memory at 100k).
 PROFILE_TOPICS = 5
+FULL_PROFILE_AT = 2  # times min_score: the best score at which a profile has length 1
 
 
 def topic_profile(
@@ -332,7 +333,7 @@ def _profile(totals: list[float], order: list[int], taxonomy: Taxonomy) -> Topic
     if not best:
         return ()
     length = sum(totals[i] for i in best) ** 0.5  # of the vector of square roots
-    full = 2 * taxonomy.min_score
+    full = FULL_PROFILE_AT * taxonomy.min_score
     sure = min(1.0, totals[best[0]] / full) if full > 0 else 1.0
     # Rounded to 3 places, so that equal (topic, weight) pairs can be shared (enrich/topics).
     return tuple(

@@ -15,7 +15,10 @@ ARXIV_ML = ["arxiv-ml", "arxiv-ml2", "arxiv-ml3", "arxiv-ml4"]
 ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$|^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
 
 
-@pytest.mark.parametrize("name", ["arxiv-real", *ARXIV_ML])
+OTHER_FIELDS = ["arxiv-astro", "arxiv-math"]
+
+
+@pytest.mark.parametrize("name", ["arxiv-real", *ARXIV_ML, *OTHER_FIELDS])
 def test_records_parse_with_unique_arxiv_ids_and_labels(name: str) -> None:
     lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
@@ -34,7 +37,7 @@ def _ids(name: str) -> list[str]:
     return [json.loads(line)["id"] for line in lines if line.strip()]
 
 
-@pytest.mark.parametrize("name", ARXIV_ML)
+@pytest.mark.parametrize("name", [*ARXIV_ML, *OTHER_FIELDS])
 def test_arxiv_ml_sources_name_a_commit(name: str) -> None:
     lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     sources = {json.loads(line)["source"] for line in lines if line.strip()}
@@ -57,6 +60,8 @@ def test_keyword_files_cover_their_records_in_order(name: str, labeller: str) ->
         assert len(set(words)) == len(words), paper
 
 
-@pytest.mark.parametrize(("first", "second"), list(itertools.combinations(ARXIV_ML, 2)))
+@pytest.mark.parametrize(
+    ("first", "second"), list(itertools.combinations([*ARXIV_ML, *OTHER_FIELDS], 2))
+)
 def test_arxiv_ml_collections_share_no_id(first: str, second: str) -> None:
     assert not set(_ids(first)) & set(_ids(second))

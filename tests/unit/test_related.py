@@ -270,10 +270,42 @@ def test_topics_named_by_hand_meet_profiles_on_the_same_columns() -> None:
     words = "graph message passing"
     by_hand = replace(paper("q", words, words), topics=("graph neural networks",))
     profiled = replace(
-        paper("b-graph", words, words + " again"), topic_weights=(("Graph neural networks", 1.0),)
+        paper("b-graph", words, words + " again"),
+        topics=("Graph neural networks",),
+        topic_weights=(("Graph neural networks", 1.0),),
     )
-    other = replace(paper("a-other", words, words + " again"), topic_weights=(("Music", 1.0),))
+    other = replace(
+        paper("a-other", words, words + " again"),
+        topics=("Music",),
+        topic_weights=(("Music", 1.0),),
+    )
     assert related_papers([by_hand, profiled, other], 1)["q"] == ("b-graph",)
     rows = related.topic_matrix([by_hand, profiled, other], weight=1.0).toarray()
     assert rows[0] @ rows[1] == pytest.approx(1.0)
     assert rows[0] @ rows[2] == 0
+
+
+def test_topics_count_less_in_a_collection_the_taxonomy_hardly_fits() -> None:
+    # Two papers share a topic by accident, as galaxy clusters get "Clustering" from a
+    # machine-learning taxonomy; the text says the third paper is the closer one.
+    words = "spectra of galaxy clusters observed with radio telescopes"
+    query = replace(paper("q", words, words), topic_weights=(("Clustering", 1.0),))
+    accident = replace(
+        paper("a-acc", "galaxy clusters", "galaxy clusters in optical surveys"),
+        topic_weights=(("Clustering", 1.0),),
+    )
+    closer = paper("b-text", "radio telescopes", "spectra observed with radio telescopes")
+    unfit = [
+        replace(
+            paper(f"z{i}", f"stellar winds {i}", "stellar winds of hot stars"), topics=("Other",)
+        )
+        for i in range(6)
+    ]
+    fits = [replace(p, topics=("Clustering",)) for p in (query, accident)]
+    # Two papers of nine fit: the accident counts 0.22^4 as much and the text decides.
+    assert related.taxonomy_fit([*fits, closer, *unfit], ("other",)) == 0.22
+    assert related_papers([*fits, closer, *unfit], 1, ignore_topics=("other",))["q"] == ("b-text",)
+    # Where every paper fits, the shared topic wins.
+    fitted = [*fits, replace(closer, topics=("Stars",))]
+    assert related.taxonomy_fit(fitted) == 1.0
+    assert related_papers(fitted, 1)["q"] == ("a-acc",)
