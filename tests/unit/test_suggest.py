@@ -86,6 +86,21 @@ def test_draft_loads_as_a_taxonomy_and_gives_back_its_clusters(collection: str) 
     assert "papers, e.g.:" in text and papers[drafts[0].members[0]].title in text
 
 
+@pytest.mark.parametrize("collection", ["physics.jsonl", "biology.jsonl"])
+def test_a_paper_shows_its_own_cluster_not_a_passing_second_one(collection: str) -> None:
+    # With up to 3 topics a paper, as a site shows them: the draft's own scoring keeps a
+    # second draft topic off a paper that only mentions its words (one biology paper got one
+    # under the default rule).
+    papers, _ = labelled(collection)
+    drafts = suggest(papers, 3)
+    taxonomy = parse_taxonomy(draft_yaml(papers, drafts), Path("draft.yaml"))
+    assert taxonomy.secondary_ratio == 0.8
+    site = assign(papers, taxonomy, 3)
+    for draft in drafts:
+        for i in draft.members:
+            assert site.papers[i].topics == (draft.name,), papers[i].title
+
+
 def test_same_collection_same_draft() -> None:
     papers, _ = labelled("biology.jsonl")
     assert draft_yaml(papers, suggest(papers, 3)) == draft_yaml(papers, suggest(papers, 3))
