@@ -16,6 +16,7 @@ from .taxonomy import (
     Evidence,
     Taxonomy,
     assign_topics,
+    assign_with_profile,
     secondary_floor,
     topic_evidence,
 )
@@ -51,7 +52,7 @@ def explain_paper(paper: Paper, taxonomy: Taxonomy, max_topics: int, site_dir: P
     evidence = topic_evidence(
         paper.title, paper.abstract, taxonomy, paper.keywords, paper.categories
     )
-    chosen = assign_topics(
+    chosen, profile = assign_with_profile(
         paper.title, paper.abstract, taxonomy, max_topics, paper.keywords, paper.categories
     )
     if paper.topics_from_file:
@@ -61,6 +62,7 @@ def explain_paper(paper: Paper, taxonomy: Taxonomy, max_topics: int, site_dir: P
         lines.append(f"  topics: {', '.join(chosen)}")
     if not evidence:
         lines.append(f"  no keyword of any topic found: the fallback '{taxonomy.fallback}'")
+        lines.append(_related_line(paper, profile))
         return "\n".join(lines)
     best = evidence[0].score
     if best < taxonomy.min_score:
@@ -81,7 +83,21 @@ def explain_paper(paper: Paper, taxonomy: Taxonomy, max_topics: int, site_dir: P
     if len(evidence) > SHOWN_TOPICS:
         more = len(evidence) - SHOWN_TOPICS
         lines.append(f"    … and {more} more topic{'s' if more > 1 else ''} with lower scores")
+    lines.append(_related_line(paper, profile))
     return "\n".join(lines)
+
+
+def _related_line(paper: Paper, profile: Sequence[tuple[str, float]]) -> str:
+    """What related papers compare besides the words (docs/related.md): the paper's topic
+    profile, or the topics written in its file, equally weighted."""
+    if paper.topics_from_file:
+        return "  related papers compare: the topics written in the file, equally weighted"
+    if not profile:
+        return "  related papers compare: the words only (no topic scored)"
+    shown = ", ".join(f"{name} {weight:.2f}" for name, weight in profile)
+    length = sum(weight * weight for _name, weight in profile) ** 0.5
+    sure = "" if length > 0.995 else f" (length {length:.2f}: the taxonomy is unsure)"
+    return f"  related papers compare this topic profile{sure}:\n            {shown}"
 
 
 def summary(papers: Sequence[Paper], taxonomy: Taxonomy, max_topics: int) -> str:

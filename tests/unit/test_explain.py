@@ -10,7 +10,13 @@ import pytest
 from site_builder.cli import main
 from site_builder.explain import explain_paper, find_papers, summary
 from site_builder.model import Paper
-from site_builder.taxonomy import assign_topics, load_taxonomy, topic_evidence, topic_scores
+from site_builder.taxonomy import (
+    assign_topics,
+    load_taxonomy,
+    topic_evidence,
+    topic_profile,
+    topic_scores,
+)
 
 DIFFUSION = Paper(
     slug="fast-diffusion",
@@ -77,6 +83,22 @@ def test_topics_written_in_the_file_are_said_to_win(taxonomy) -> None:
     text = explain_paper(hand, taxonomy, 3, Path("/site"))
     assert "topics: My topic  (written in the file: they win)" in text
     assert "the taxonomy alone would give: Diffusion" in text
+
+
+def test_the_topic_profile_related_papers_compare_is_shown(taxonomy) -> None:
+    text = explain_paper(DIFFUSION, taxonomy, 3, Path("/site"))
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  related papers compare"))
+    profile = topic_profile(DIFFUSION.title, DIFFUSION.abstract, taxonomy)
+    assert lines[at + 1].strip() == ", ".join(f"{n} {w:.2f}" for n, w in profile)
+    assert "unsure" not in lines[at]  # a clear diffusion paper: a profile of length 1
+    weak = Paper(**{**DIFFUSION.__dict__, "title": "A note", "abstract": "We sample images."})
+    assert "(length 0." in explain_paper(weak, taxonomy, 3, Path("/site"))
+    assert "the words only" in explain_paper(NOTHING, taxonomy, 3, Path("/site"))
+    hand = Paper(**{**DIFFUSION.__dict__, "topics": ("My topic",), "topics_from_file": True})
+    assert "the topics written in the file, equally weighted" in explain_paper(
+        hand, taxonomy, 3, Path("/site")
+    )
 
 
 def test_summary_counts_papers_per_topic_and_the_fallback(taxonomy) -> None:
