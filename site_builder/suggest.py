@@ -349,7 +349,8 @@ def draft_yaml(papers: Sequence[Paper], drafts: Sequence[DraftTopic]) -> str:
         "topics:",
     ]
     for draft in drafts:
-        lines.append(f"  # {len(draft.members)} papers, e.g.:")
+        count = len(draft.members)
+        lines.append(f"  # {count} paper{'' if count == 1 else 's'}, e.g.:")
         lines += [f"  #   {_comment(papers[i].title)}" for i in draft.members[:_EXAMPLES]]
         lines.append(f"  - name: {json.dumps(draft.name, ensure_ascii=False)}")
         about = draft.name

@@ -12,7 +12,7 @@ import pytest
 from site_builder.cli import main
 from site_builder.enrich.topics import assign
 from site_builder.model import Paper
-from site_builder.suggest import draft_yaml, suggest
+from site_builder.suggest import DraftTopic, draft_yaml, suggest
 from site_builder.taxonomy import parse_taxonomy
 
 DATA = Path(__file__).parent.parent / "data"
@@ -99,6 +99,12 @@ def test_a_paper_shows_its_own_cluster_not_a_passing_second_one(collection: str)
     for draft in drafts:
         for i in draft.members:
             assert site.papers[i].topics == (draft.name,), papers[i].title
+
+
+def test_a_topic_of_one_paper_says_one_paper() -> None:
+    papers, _ = labelled("physics.jsonl")
+    text = draft_yaml(papers, [DraftTopic("Dark matter", (("dark matter", 4),), (0,))])
+    assert "  # 1 paper, e.g.:" in text
 
 
 def test_same_collection_same_draft() -> None:
