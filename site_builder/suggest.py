@@ -76,6 +76,7 @@ _GENERIC = frozenset(
         "large",
         "small",
         "via",
+        "let",  # "Let G be a group"
         "within",
         "across",
         "among",
@@ -95,6 +96,9 @@ _STOP = list(ENGLISH_STOP_WORDS | _GENERIC)
 # kept for the phrases they start ("multi agent"), never a keyword on their own.
 _FRAGMENTS = frozenset(["end", "multi", "non", "pre", "self", "semi", "cross", "co"])
 _TOKEN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"  # words of 3+ characters starting with a letter
+# A LaTeX command (\mathbb, \frac, \emph): markup, not a word of the paper. Left in, it
+# named topics of a mathematics collection ("Mathrm and functions", "Mathbb and fields").
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _KEYWORDS = 12  # per topic
 _EXAMPLES = 3  # titles shown per topic
 # The draft's scoring: a paper joins a second draft topic only when it scores nearly as well
@@ -129,7 +133,10 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         raise ValueError("topics suggest needs at least 2 papers to cluster")
     k = min(n_topics or default_topic_count(len(papers)), len(papers))
     # The title twice: it is the paper's own summary of what it is about.
-    texts = [f"{p.title}. {p.title}. {' '.join(p.keywords)}. {p.abstract}" for p in papers]
+    texts = [
+        _LATEX_COMMAND.sub(" ", f"{p.title}. {p.title}. {' '.join(p.keywords)}. {p.abstract}")
+        for p in papers
+    ]
     counter = CountVectorizer(
         stop_words=_STOP,
         token_pattern=_TOKEN,

@@ -107,6 +107,23 @@ def test_a_topic_of_one_paper_says_one_paper() -> None:
     assert "  # 1 paper, e.g.:" in text
 
 
+def test_latex_markup_names_no_topic_and_is_no_keyword() -> None:
+    # arXiv abstracts keep their LaTeX: a mathematics day's drafts were named "Mathbb and
+    # fields" before commands were dropped.
+    papers, labels = labelled("physics.jsonl")
+    markup = " Let $\\mathbb{Z}$ and $\\mathrm{d}\\frac{1}{2}$ be \\emph{given} in \\mathbb{R}^n."
+    papers = tuple(
+        Paper(**{**p.__dict__, "abstract": p.abstract + markup * 3})
+        if labels[i] == labels[0]
+        else p
+        for i, p in enumerate(papers)
+    )
+    drafts = suggest(papers, 3)
+    words = {w for d in drafts for k, _ in d.keywords for w in k.split()}
+    words |= {w.lower() for d in drafts for w in d.name.split()}
+    assert not words & {"mathbb", "mathrm", "frac", "emph", "let"}, words
+
+
 def test_same_collection_same_draft() -> None:
     papers, _ = labelled("biology.jsonl")
     assert draft_yaml(papers, suggest(papers, 3)) == draft_yaml(papers, suggest(papers, 3))
