@@ -421,7 +421,11 @@ def _topics_suggest(args: argparse.Namespace) -> int:
     if len(papers) < 2:
         print("error: topics suggest needs at least 2 papers in content/", file=sys.stderr)
         return EXIT_ERRORS
-    drafts = suggest(papers, args.topics)
+    try:
+        drafts = suggest(papers, args.topics)
+    except ValueError as exc:  # nothing to cluster on: said plainly, not as a traceback
+        print(f"error: topics suggest: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
     text = draft_yaml(papers, drafts)
     if args.output is None:
         sys.stdout.write(text)

@@ -148,10 +148,14 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         max_features=30_000,
         lowercase=True,
     )
-    counts = counter.fit_transform(texts).astype(np.float64)
+    too_few = "the papers share too few words to cluster (titles and abstracts of stop words only?)"
+    try:
+        counts = counter.fit_transform(texts).astype(np.float64)
+    except ValueError:  # scikit-learn: no term left after the stop words and the df limits
+        raise ValueError(too_few) from None
     vocab = np.array(counter.get_feature_names_out())
     if counts.shape[1] < 2:
-        raise ValueError("the papers share too few words to cluster")
+        raise ValueError(too_few)
     # TF-IDF (sublinear tf, smooth idf), then NMF: each paper is a mix of k non-negative
     # "topics" of co-occurring words and joins the one it has most of. On labelled
     # collections (bench/quality.py) this recovered the themes better than k-means on LSA
@@ -199,6 +203,8 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         drafts.append(
             DraftTopic(name=name[:1].upper() + name[1:], keywords=keywords, members=members)
         )
+    if not drafts:
+        raise ValueError(too_few)
     drafts.sort(key=lambda d: (-len(d.members), d.keywords[0][0]))
     return _unique(drafts)
 

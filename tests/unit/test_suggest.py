@@ -151,6 +151,22 @@ def test_cli_writes_a_draft_and_never_overwrites_one(
     assert "exists" in capsys.readouterr().err
 
 
+def test_cli_says_plainly_when_there_is_nothing_to_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    (tmp_path / "site.yaml").write_text("title: Empty words\n")
+    for i in range(3):  # titles of stop words only, no abstracts
+        (tmp_path / "content" / "papers" / f"p{i}.md").write_text(
+            f"---\ntitle: The and of {i}\ndate: 2024-01-01\n---\n"
+        )
+    out = tmp_path / "topics.yaml"
+    assert main(["--site", str(tmp_path), "topics", "suggest", "--output", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "error: topics suggest: the papers share too few words to cluster" in err
+    assert "Traceback" not in err and not out.exists()
+
+
 def test_a_name_is_two_ideas_not_two_spellings_of_one() -> None:
     # Papers on graphs say "graph" and "graphs"; the draft names and keywords say it once.
     texts = [
