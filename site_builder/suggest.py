@@ -170,7 +170,12 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         # Stopping at max_iter before full convergence still gives usable clusters; the
         # warning would only alarm the user.
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # Asked for more topics than the papers have distinct texts (copies of one paper),
+        # the SVD start takes the square root of a rounding error just below 0: the NaN
+        # weights it leaves are read as 0 below.
+        warnings.simplefilter("ignore", RuntimeWarning)
         weights = NMF(k, init="nndsvd", max_iter=200, tol=1e-3, random_state=0).fit_transform(tfidf)
+    weights = np.nan_to_num(weights)
     # A paper with no weight on any factor (it shares no word with the rest) joins the first.
     labels = weights.argmax(axis=1)
 
@@ -369,7 +374,8 @@ def draft_yaml(papers: Sequence[Paper], drafts: Sequence[DraftTopic]) -> str:
         about = draft.name
         if not any(c.isupper() for c in about.split()[0][1:]):  # "LLM agents" stays as it is
             about = about[:1].lower() + about[1:]
-        lines.append(f"    description: {json.dumps(f'Papers about {about}.')}")
+        description = json.dumps(f"Papers about {about}.", ensure_ascii=False)
+        lines.append(f"    description: {description}")
         lines.append("    keywords:")
         lines += [f"      {term}: {weight}" for term, weight in draft.keywords]
         lines.append("")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -165,6 +167,23 @@ def test_cli_says_plainly_when_there_is_nothing_to_cluster(
     err = capsys.readouterr().err
     assert "error: topics suggest: the papers share too few words to cluster" in err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_copies_of_one_paper_give_one_topic_quietly_in_the_papers_own_script() -> None:
+    paper = Paper(
+        slug="q",
+        title="量子计算 with quantum qubits",
+        date=dt.date(2024, 1, 1),
+        abstract="Quantum qubits and entanglement in 量子计算.",
+    )
+    papers = (paper, replace(paper, slug="q2"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning scikit-learn prints would alarm the user
+        drafts = suggest(papers, 5)
+    assert len(drafts) == 1 and drafts[0].members == (0, 1)
+    text = draft_yaml(papers, drafts)
+    assert 'description: "Papers about quantum qubits and 量子计算."' in text, text
+    assert parse_taxonomy(text, Path("draft.yaml")).topics[0].name == drafts[0].name
 
 
 def test_a_name_is_two_ideas_not_two_spellings_of_one() -> None:
