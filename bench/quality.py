@@ -46,6 +46,10 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
   table judges the tool by each labeller's themes, and shows how well the other labeller's
   keywords recover them (the best single keyword as a page): the agreement a tool can
   expect when the judge is one person's keywords.
+- keywords in the source: a third table gives the assigner one labeller's keywords as the
+  papers' own (as BibTeX, OpenReview and Hugging Face records carry authors' keywords): none,
+  the other labeller's, or the judge's own (issue 9's conference protocol, where the
+  authors' keywords were also the labels).
 
 Measures:
 - topic F1: for each labelled theme, the F1 of the best-matching topic or area page (its paper
@@ -61,6 +65,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -333,7 +338,37 @@ def main() -> int:
                 f"| {name} | labeller {'B' if judge else 'A'} | {r['topic_f1']:.3f} | "
                 f"{r['related']:.1%} | {r['tfidf_baseline']:.0%} | {human:.3f} |"
             )
+    print(
+        "\n| collection | judge | keywords in the source | topic F1 | related top-3 |"
+        "\n|---|---|---|---|---|"
+    )
+    for name, prefix in LABELLED_TWICE:
+        papers, _themes, _same = arxiv_ml(name, prefix)
+        for judge, other in (("", "-b"), ("-b", "")):
+            themes = keyword_themes(name, prefix, judge)
+            sources = (("none", None), ("the other labeller's", other), ("the judge's", judge))
+            for who, labeller in sources:
+                given = (
+                    papers if labeller is None else with_keywords(papers, name, prefix, labeller)
+                )
+                r = evaluate(f"{name} keywords", given, themes, default)
+                print(
+                    f"| {name} | labeller {'B' if judge else 'A'} | {who} | "
+                    f"{r['topic_f1']:.3f} | {r['related']:.1%} |"
+                )
     return 0
+
+
+def with_keywords(
+    papers: tuple[Paper, ...], name: str, prefix: str, labeller: str | None
+) -> tuple[Paper, ...]:
+    """The papers with one labeller's keywords as the source's own keywords (as BibTeX,
+    OpenReview or Hugging Face records carry them), for the assigner to use; unchanged for
+    ``None``."""
+    if labeller is None:
+        return papers
+    per_slug = keyword_sets(name, prefix, labeller)
+    return tuple(replace(p, keywords=tuple(sorted(per_slug.get(p.slug, ())))) for p in papers)
 
 
 if __name__ == "__main__":
