@@ -113,6 +113,9 @@ DRAFT_STRONG_SCORE = 24
 # A topic's name shows a keyword as the phrase holding it ("time series" for "series") when
 # the cluster uses the word in that phrase at least this often.
 PHRASE_SHARE = 0.8
+# Two words a name would join with "and" are shown as one phrase when the cluster writes them
+# together this often (of the rarer word's uses): "Dark energy", not "Dark and energy".
+PAIR_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -247,10 +250,35 @@ def _name_words(
             continue
         if any(_covers(words, c.split()) for c in chosen):
             continue
+        if any(_covers([w], c.split()) for w in words for c in chosen):
+            continue  # "coral reef" then "reef bleaching": the name needs a second idea
+        pair = _pair(chosen[-1], shown, freq, index) if chosen else None
+        if pair:  # "dark" then "energy" as "dark energy", not "Dark and energy"
+            chosen[-1] = pair
+            continue
         chosen.append(shown)
         if len(chosen) == 2:
             break
     return chosen
+
+
+def _pair(first: str, second: str, freq: np.ndarray, index: dict[str, int]) -> str | None:
+    """The two-word phrase two single-word ideas make, when the cluster writes them together
+    in at least PAIR_SHARE of the uses of the rarer one; else None."""
+    if " " in first or " " in second:
+        return None
+    rarer = min(freq[index[first]], freq[index[second]])
+    uses = {}
+    for a, b in ((first, second), (second, first)):
+        # Singular and plural together, as _usual_phrase counts them: "neural network(s)".
+        stem = b.removesuffix("s")
+        uses[f"{a} {b}"] = sum(
+            freq[index[p]] for p in {f"{a} {stem}", f"{a} {stem}s"} if p in index
+        )
+    # The order the papers write (bigrams also span punctuation: "dark energy, dark matter"
+    # holds "energy dark"); the first pair on a tie.
+    phrase = max(uses, key=lambda p: uses[p])
+    return phrase if uses[phrase] > 0 and uses[phrase] >= PAIR_SHARE * rarer else None
 
 
 def _top_terms(vocab: np.ndarray, scores: np.ndarray, freq: np.ndarray) -> list[tuple[str, float]]:

@@ -206,6 +206,30 @@ def test_a_name_is_two_ideas_not_two_spellings_of_one() -> None:
         assert draft.name not in ("Graph and graphs", "Graphs and graph"), draft.name
 
 
+def test_two_words_the_papers_write_together_are_named_as_one_phrase() -> None:
+    # "energy" and "dark" lead the cluster's terms, but neither is nearly always in one
+    # phrase ("vacuum energy", "dark matter"): together they are still "dark energy", in the
+    # order the papers write them. A name never says a word twice ("Coral reef and reef
+    # bleaching").
+    texts = [
+        ("Dark energy and vacuum energy", "Dark energy, dark matter and the vacuum energy"),
+        ("Interacting dark energy", "Dark energy exchanging energy with dark matter halos"),
+        ("Dark energy surveys", "Forecasts for dark energy, with dark matter maps and energy"),
+        ("Coral reef bleaching", "Coral reefs bleach in marine heatwaves; reef recovery"),
+        ("Reef fish diversity", "Fish diversity on coral reefs after bleaching"),
+        ("Coral spawning", "Spawning of coral on reefs and larval settlement"),
+    ]
+    papers = tuple(
+        Paper(slug=f"p{i}", title=t, date=dt.date(2024, 1, 1), abstract=a)
+        for i, (t, a) in enumerate(texts)
+    )
+    names = [d.name for d in suggest(papers, 2)]
+    assert any(n.startswith("Dark energy") for n in names), names
+    for name in names:
+        words = name.lower().replace(" and ", " ").split()
+        assert len(words) == len(set(words)), name
+
+
 def test_names_say_the_phrase_as_papers_write_it() -> None:
     # "series" alone names nothing and "llm" is how nobody writes it; a split hyphenated word
     # ("multi" of "multi-agent") is never a keyword.
