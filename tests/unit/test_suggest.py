@@ -147,6 +147,7 @@ def test_cli_writes_a_draft_and_never_overwrites_one(
         main(["--site", str(site), "topics", "suggest", "--topics", "3", "--output", str(out)]) == 0
     )
     parse_taxonomy(out.read_text(), out)
+    assert "clustering 15 papers into up to 3 topics" in capsys.readouterr().err
     out.write_text("# my edits\n")
     assert main(["--site", str(site), "topics", "suggest", "--output", str(out)]) == 1
     assert out.read_text() == "# my edits\n"
