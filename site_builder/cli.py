@@ -416,7 +416,9 @@ def _topics_suggest(args: argparse.Namespace) -> int:
         # A draft is meant to be edited by hand: never overwrite one.
         print(f"error: {args.output} exists; choose another --output", file=sys.stderr)
         return EXIT_ERRORS
-    papers, warnings = load_papers(load_config(args.site))
+    # A draft does not use the taxonomy: a site.yaml whose topics_file is the draft being
+    # written again (deleted to start over) must not stop it.
+    papers, warnings = load_papers(load_config(args.site, {"topics_file": ""}))
     _print_warnings(warnings)
     if len(papers) < 2:
         print("error: topics suggest needs at least 2 papers in content/", file=sys.stderr)

@@ -154,6 +154,20 @@ def test_cli_writes_a_draft_and_never_overwrites_one(
     assert "exists" in capsys.readouterr().err
 
 
+def test_cli_drafts_again_when_site_yaml_names_the_deleted_draft(tmp_path: Path) -> None:
+    # The user pointed topics_file at the draft, then deleted it to start over.
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    (tmp_path / "site.yaml").write_text("title: Physics\ntopics_file: topics.yaml\n")
+    papers, _ = labelled("physics.jsonl")
+    for p in papers:
+        (tmp_path / "content" / "papers" / f"{p.slug}.md").write_text(
+            f"---\ntitle: {json.dumps(p.title)}\ndate: 2024-01-01\n---\n{p.abstract}\n"
+        )
+    out = tmp_path / "topics.yaml"
+    assert main(["--site", str(tmp_path), "topics", "suggest", "--output", str(out)]) == 0
+    assert main(["--site", str(tmp_path), "build"]) == 0  # and the site builds with it
+
+
 def test_cli_says_plainly_when_there_is_nothing_to_cluster(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
