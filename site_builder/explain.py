@@ -131,7 +131,31 @@ def summary(papers: Sequence[Paper], taxonomy: Taxonomy, max_topics: int) -> str
     )
     if empty:
         lines.append(f"{len(empty)} topics have no paper: {', '.join(empty)}")
+    if papers:
+        lines.append(_fit_line(1 - fallback / len(papers)))
     return "\n".join(lines)
+
+
+# Below this share of papers with a real topic, the taxonomy was likely made for another field.
+POOR_FIT = 0.8
+
+
+def _fit_line(fit: float) -> str:
+    """How well the taxonomy fits the collection, and what that does to related papers
+    (docs/related.md: the topic term is scaled by fit ** FIT_POWER)."""
+    from .enrich.related import FIT_POWER
+
+    fit = round(fit, 2)  # as related papers round it
+    line = (
+        f"the taxonomy fits {fit:.0%} of the papers: related papers weigh shared topics "
+        f"x{fit**FIT_POWER:.2f}"
+    )
+    if fit < POOR_FIT:
+        line += (
+            "\n  it was likely made for another field: `site-builder topics suggest` drafts one"
+            " from your papers"
+        )
+    return line
 
 
 def newer_default_topics(taxonomy: Taxonomy, default: Taxonomy) -> str | None:

@@ -107,6 +107,11 @@ def test_summary_counts_papers_per_topic_and_the_fallback(taxonomy) -> None:
     assert row.split()[-2:] == ["1", "0"]
     assert f"2 papers; 1 got the fallback '{taxonomy.fallback}'" in text
     assert "topics have no paper:" in text
+    # Half the papers fit: related papers hardly weigh topics, and another taxonomy is hinted.
+    assert "the taxonomy fits 50% of the papers: related papers weigh shared topics x0.06" in text
+    assert "`site-builder topics suggest` drafts one" in text
+    fitting = summary([DIFFUSION] * 9 + [NOTHING], taxonomy, 3)
+    assert "fits 90% of the papers" in fitting and "topics suggest" not in fitting
 
 
 def test_papers_are_found_by_slug_or_file(tmp_path: Path) -> None:
