@@ -29,6 +29,14 @@ def labelled(name: str) -> tuple[tuple[Paper, ...], list[str]]:
     return papers, [r["label"] for r in rows]
 
 
+def from_texts(texts: list[tuple[str, str]]) -> tuple[Paper, ...]:
+    """Papers from (title, abstract) pairs."""
+    return tuple(
+        Paper(slug=f"p{i}", title=title, date=dt.date(2024, 1, 1), abstract=abstract)
+        for i, (title, abstract) in enumerate(texts)
+    )
+
+
 @pytest.mark.parametrize(
     ("collection", "words"),
     [
@@ -211,10 +219,7 @@ def test_a_name_is_two_ideas_not_two_spellings_of_one() -> None:
         ("Protein folding intermediates", "Intermediates on the folding path of proteins"),
         ("Misfolded protein aggregates", "Aggregates of misfolded protein and folding chaperones"),
     ]
-    papers = tuple(
-        Paper(slug=f"p{i}", title=t, date=dt.date(2024, 1, 1), abstract=a)
-        for i, (t, a) in enumerate(texts)
-    )
+    papers = from_texts(texts)
     for draft in suggest(papers, 2):
         terms = [t for t, _ in draft.keywords]
         assert not ({"graph", "graphs"} <= set(terms)), terms
@@ -234,10 +239,7 @@ def test_two_words_the_papers_write_together_are_named_as_one_phrase() -> None:
         ("Reef fish diversity", "Fish diversity on coral reefs after bleaching"),
         ("Coral spawning", "Spawning of coral on reefs and larval settlement"),
     ]
-    papers = tuple(
-        Paper(slug=f"p{i}", title=t, date=dt.date(2024, 1, 1), abstract=a)
-        for i, (t, a) in enumerate(texts)
-    )
+    papers = from_texts(texts)
     names = [d.name for d in suggest(papers, 2)]
     assert any(n.startswith("Dark energy") for n in names), names
     for name in names:
@@ -262,10 +264,7 @@ def test_names_say_the_phrase_as_papers_write_it() -> None:
         ("Memory for LLM agents",
          "Long-term memory lets LLM agents recall; multi-agent LLM memory."),
     ]  # fmt: skip
-    papers = tuple(
-        Paper(slug=f"p{i}", title=t, date=dt.date(2024, 1, 1), abstract=a)
-        for i, (t, a) in enumerate(texts)
-    )
+    papers = from_texts(texts)
     series, agents = sorted(suggest(papers, 2), key=lambda d: "LLM" in d.name)
     assert series.name.startswith("Time series and "), series.name
     assert agents.name.startswith("LLM agents"), agents.name
