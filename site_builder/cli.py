@@ -407,7 +407,7 @@ def _topics_explain(args: argparse.Namespace) -> int:
 def _topics_suggest(args: argparse.Namespace) -> int:
     from .config import load_config
     from .load import load_papers
-    from .suggest import default_topic_count, draft_yaml, suggest
+    from .suggest import draft_yaml, suggest, topic_count
 
     if args.topics is not None and args.topics < 1:
         print("error: --topics must be at least 1", file=sys.stderr)
@@ -423,7 +423,7 @@ def _topics_suggest(args: argparse.Namespace) -> int:
     if len(papers) < 2:
         print("error: topics suggest needs at least 2 papers in content/", file=sys.stderr)
         return EXIT_ERRORS
-    wanted = min(args.topics or default_topic_count(len(papers)), len(papers))
+    wanted = topic_count(len(papers), args.topics)
     # Tens of seconds at 10k papers, a minute or more at 100k: say what is happening.
     print(f"clustering {len(papers)} papers into up to {wanted} topics…", file=sys.stderr)
     try:

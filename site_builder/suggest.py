@@ -130,11 +130,17 @@ def default_topic_count(n_papers: int) -> int:
     return max(2, min(40, round(math.sqrt(n_papers / 2))))
 
 
+def topic_count(n_papers: int, n_topics: int | None = None) -> int:
+    """How many topics ``suggest`` makes at most: as asked, or the default, and never more
+    than there are papers."""
+    return min(n_topics or default_topic_count(n_papers), n_papers)
+
+
 def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[DraftTopic, ...]:
     """Cluster ``papers`` into at most ``n_topics`` draft topics, biggest first."""
     if len(papers) < 2:
         raise ValueError("topics suggest needs at least 2 papers to cluster")
-    k = min(n_topics or default_topic_count(len(papers)), len(papers))
+    k = topic_count(len(papers), n_topics)
     # The title twice: it is the paper's own summary of what it is about.
     texts = [
         _LATEX_COMMAND.sub(" ", f"{p.title}. {p.title}. {' '.join(p.keywords)}. {p.abstract}")
