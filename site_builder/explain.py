@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .model import Paper
@@ -104,17 +105,20 @@ def summary(papers: Sequence[Paper], taxonomy: Taxonomy, max_topics: int) -> str
     """Papers per topic (assigned / by hand), topics no paper has, and the fallback's count."""
     assigned: dict[str, int] = {}
     by_hand: dict[str, int] = {}
+    with_topics: list[Paper] = []  # each paper with the topics a build gives it, for the fit
     for paper in papers:
         if paper.topics_from_file:
             for name in paper.topics:
                 key = _key(taxonomy, name)
                 by_hand[key] = by_hand.get(key, 0) + 1
+            with_topics.append(paper)
             continue
         chosen = assign_topics(
             paper.title, paper.abstract, taxonomy, max_topics, paper.keywords, paper.categories
         )
         for name in chosen:
             assigned[name] = assigned.get(name, 0) + 1
+        with_topics.append(replace(paper, topics=chosen))
     names = [rule.name for rule in taxonomy.topics]
     extra = sorted((set(assigned) | set(by_hand)) - set(names), key=str.casefold)
     width = max(len(n) for n in [*names, *extra, "topic"])
@@ -132,7 +136,7 @@ def summary(papers: Sequence[Paper], taxonomy: Taxonomy, max_topics: int) -> str
     if empty:
         lines.append(f"{len(empty)} topics have no paper: {', '.join(empty)}")
     if papers:
-        lines.append(_fit_line(1 - fallback / len(papers)))
+        lines.append(_fit_line(with_topics, taxonomy))
     return "\n".join(lines)
 
 
@@ -140,12 +144,13 @@ def summary(papers: Sequence[Paper], taxonomy: Taxonomy, max_topics: int) -> str
 POOR_FIT = 0.8
 
 
-def _fit_line(fit: float) -> str:
+def _fit_line(papers: Sequence[Paper], taxonomy: Taxonomy) -> str:
     """How well the taxonomy fits the collection, and what that does to related papers
-    (docs/related.md: the topic term is scaled by fit ** FIT_POWER)."""
-    from .enrich.related import FIT_POWER
+    (docs/related.md: the topic term is scaled by fit ** FIT_POWER), computed as related
+    papers compute it."""
+    from .enrich.related import FIT_POWER, taxonomy_fit
 
-    fit = round(fit, 2)  # as related papers round it
+    fit = taxonomy_fit(papers, (taxonomy.fallback,))
     line = (
         f"the taxonomy fits {fit:.0%} of the papers: related papers weigh shared topics "
         f"x{fit**FIT_POWER:.2f}"
