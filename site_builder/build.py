@@ -70,6 +70,8 @@ class BuildReport:
     rendered: int = 0  # routes rendered (the rest were reused)
     pending: tuple[str, ...] = ()  # work left to a follow-up build (serve only)
     timings: Mapping[str, float] = field(default_factory=dict)
+    # Share of papers with a topic other than the fallback (enrich/topics.taxonomy_fit).
+    taxonomy_fit: float = 1.0
 
 
 Progress = Callable[[int, int], None]  # (done, total) while rendering
@@ -231,7 +233,8 @@ class Builder:
             clock.lap("stamp")
             return BuildReport(head.papers, head.topics, head.pages, 0,
                                time.perf_counter() - started, head.warnings, out,
-                               timings=dict(clock.laps))  # fmt: skip
+                               timings=dict(clock.laps),
+                               taxonomy_fit=head.taxonomy_fit)  # fmt: skip
         clock.lap("stamp")
         previous = self.state if self.state is not None else self.cache.load()
         state = BuildState()
@@ -547,6 +550,7 @@ class Builder:
             rendered=rendered,
             pending=pending,
             timings=dict(clock.laps),
+            taxonomy_fit=_fit(site),
         )
 
 
@@ -676,7 +680,11 @@ def _head(
     if not stamp:
         return None
     return Head(stamp, state.output_id, state.output_dir, len(site.papers), len(site.topics),
-                len(routes), tuple(warnings))  # fmt: skip
+                len(routes), tuple(warnings), _fit(site))  # fmt: skip
+
+
+def _fit(site: Site) -> float:
+    return topics.taxonomy_fit(site.papers, (site.fallback_topic,))
 
 
 def _install_search(work: Path) -> Callable[[Path], None]:

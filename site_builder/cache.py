@@ -109,6 +109,7 @@ class Head:
     topics: int
     pages: int
     warnings: tuple[Any, ...] = ()
+    taxonomy_fit: float = 1.0
 
 
 class BuildCache:

@@ -264,6 +264,7 @@ def _build_config(args: argparse.Namespace) -> Config:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
+    from .enrich.topics import poor_fit_note
 
     config = _build_config(args)
     if args.jobs is not None and args.jobs < 1:
@@ -278,6 +279,9 @@ def _build(args: argparse.Namespace) -> int:
             progress=progress,
         )
     _print_warnings(report.warnings)
+    note = poor_fit_note(report.taxonomy_fit)
+    if note:
+        print(note, file=sys.stderr)
     where = config.base_url or config.base_path
     print(
         f"built {report.papers} papers, {report.topics} topics, {report.pages} pages "

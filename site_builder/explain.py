@@ -140,15 +140,12 @@ def summary(papers: Sequence[Paper], taxonomy: Taxonomy, max_topics: int) -> str
     return "\n".join(lines)
 
 
-# Below this share of papers with a real topic, the taxonomy was likely made for another field.
-POOR_FIT = 0.8
-
-
 def _fit_line(papers: Sequence[Paper], taxonomy: Taxonomy) -> str:
     """How well the taxonomy fits the collection, and what that does to related papers
     (docs/related.md: the topic term is scaled by fit ** FIT_POWER), computed as related
     papers compute it."""
-    from .enrich.related import FIT_POWER, taxonomy_fit
+    from .enrich.related import FIT_POWER
+    from .enrich.topics import POOR_FIT, taxonomy_fit
 
     fit = taxonomy_fit(papers, (taxonomy.fallback,))
     line = (

@@ -84,6 +84,7 @@ from tornado.websocket import WebSocketClosedError
 from .build import Builder, input_paths
 from .cache import CACHE_DIR
 from .config import CONFIG_NAME, Config, load_config
+from .enrich.topics import poor_fit_note
 from .errors import ErrorList, SiteError, Warn
 
 DEBOUNCE = 0.03  # a burst of changes ends when nothing new came for this long (seconds)...
@@ -829,6 +830,9 @@ class DevServer:
             later = f"; updating {_and(pending)} in the background" if pending else ""
             self._say(f"{verb} {report.pages} pages in {seconds:.2f}s{because}{later}")
             self._print_warnings(report.warnings)
+            note = poor_fit_note(report.taxonomy_fit) if self._generation == 1 else None
+            if note:
+                self._shout(note)
         else:
             self._shout(f"Build failed in {seconds:.2f}s{because}:")
             self._shout(failure)

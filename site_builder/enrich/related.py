@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..model import Paper
+from .topics import taxonomy_fit
 
 # The title says what a paper is about in few words; repeating it weights it against the
 # abstract's many general words ("propose", "results") without a second vectorizer.
@@ -433,20 +434,6 @@ def topic_matrix(
         shape=(len(papers), len(columns)),
         dtype=np.float32,
     )
-
-
-def taxonomy_fit(papers: Sequence[Paper], ignore: Collection[str] = ()) -> float:
-    """The share of papers with a topic other than those in ``ignore`` (the fallback), to two
-    places. The topic term is scaled by its FIT_POWER: where a machine-learning taxonomy meets
-    astronomy, half the papers get no topic and most of the others only by accident ("galaxy
-    clusters" read as clustering), and linking papers by such topics made related lists worse
-    than the text alone (bench/quality.py, docs/related.md). Rounded, so that an edit seldom
-    changes it (a change rescores every paper)."""
-    if not papers:
-        return 1.0
-    skip = {name.casefold() for name in ignore}
-    fitted = sum(any(t.casefold() not in skip for t in p.topics) for p in papers)
-    return round(fitted / len(papers), 2)
 
 
 def topic_vectors(papers: Sequence[Paper], ignore: Collection[str] = ()) -> list[dict[str, float]]:

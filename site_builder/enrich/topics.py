@@ -7,6 +7,7 @@ and `Diffusion Models` are the same topic.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from ..model import Area, Paper, Site, Topic
@@ -67,6 +68,36 @@ def assign(papers: tuple[Paper, ...], taxonomy: Taxonomy, max_topics: int) -> Si
         topics=topics,
         areas=_areas(result, taxonomy, members),
         fallback_topic=taxonomy.fallback,
+    )
+
+
+# Below this share of papers with a real topic, the taxonomy was likely made for another field:
+# builds and `topics explain` say so and point to `topics suggest`.
+POOR_FIT = 0.8
+
+
+def taxonomy_fit(papers: Sequence[Paper], ignore: Collection[str] = ()) -> float:
+    """The share of papers with a topic other than those in ``ignore`` (the fallback), to two
+    places. Related papers scale their topic term by it (enrich/related.py, FIT_POWER): where
+    a machine-learning taxonomy meets astronomy, half the papers get no topic and most of the
+    others only by accident ("galaxy clusters" read as clustering), and linking papers by such
+    topics made related lists worse than the text alone (bench/quality.py, docs/related.md).
+    Rounded, so that an edit seldom changes it (a change rescores every paper)."""
+    if not papers:
+        return 1.0
+    skip = {name.casefold() for name in ignore}
+    fitted = sum(any(t.casefold() not in skip for t in p.topics) for p in papers)
+    return round(fitted / len(papers), 2)
+
+
+def poor_fit_note(fit: float) -> str | None:
+    """What a build says when the taxonomy fits under POOR_FIT of the papers, or None."""
+    if fit >= POOR_FIT:
+        return None
+    return (
+        f"note: the topic taxonomy fits only {fit:.0%} of the papers (the rest got no topic); "
+        "it was likely made for another field. `site-builder topics suggest` drafts one from "
+        "your papers (docs/topics.md)"
     )
 
 

@@ -255,6 +255,7 @@ class FakeReport:
     pages: int
     warnings: tuple[Warn, ...] = ()
     pending: tuple[str, ...] = ()
+    taxonomy_fit: float = 1.0
 
 
 @dataclass
@@ -267,6 +268,7 @@ class FakeSite:
     config_fail: SiteError | None = None  # raised while planning, like a bad site.yaml
     builds: int = 0
     origins: list[str] = field(default_factory=list)
+    fit: float = 1.0  # the share of papers the taxonomy fits
 
     @property
     def fallback_watch(self) -> tuple[Path, ...]:
@@ -299,7 +301,7 @@ class FakeSite:
             output_dir.rename(old)
         staging.rename(output_dir)
         shutil.rmtree(old, ignore_errors=True)
-        return FakeReport(pages=len(pages))
+        return FakeReport(pages=len(pages), taxonomy_fit=self.fit)
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,20 @@ def test_serves_the_site_under_its_base_path(fake: FakeSite) -> None:
 
         client = fetch(origin + "/livereload.js")
         assert client.status == 200 and b"LiveReload" in client.body
+
+
+def test_a_taxonomy_that_fits_few_papers_is_noted_once(fake: FakeSite) -> None:
+    fake.fit = 0.5
+    with running(fake) as (server, said):
+        notes = [line for line in said if line.startswith("note: ")]
+        assert notes == [
+            "note: the topic taxonomy fits only 50% of the papers (the rest got no topic); it was"
+            " likely made for another field. `site-builder topics suggest` drafts one from your"
+            " papers (docs/topics.md)"
+        ]
+        (fake.watched / "x.txt").write_text("second text")
+        wait_for(lambda: "second text" in fetch(server.url + "papers/x/").text, "the rebuild")
+        assert [line for line in said if line.startswith("note: ")] == notes  # not again
 
 
 def test_busy_port_serves_on_the_next_and_prints_the_url_used(fake: FakeSite) -> None:

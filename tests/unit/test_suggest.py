@@ -176,6 +176,29 @@ def test_cli_drafts_again_when_site_yaml_names_the_deleted_draft(tmp_path: Path)
     assert main(["--site", str(tmp_path), "build"]) == 0  # and the site builds with it
 
 
+def test_a_build_the_default_taxonomy_does_not_fit_points_to_suggest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    (tmp_path / "site.yaml").write_text("title: Physics\n")
+    papers, _ = labelled("physics.jsonl")
+    for p in papers:
+        (tmp_path / "content" / "papers" / f"{p.slug}.md").write_text(
+            f"---\ntitle: {json.dumps(p.title)}\ndate: 2024-01-01\n---\n{p.abstract}\n"
+        )
+    assert main(["--site", str(tmp_path), "build"]) == 0
+    err = capsys.readouterr().err
+    assert "note: the topic taxonomy fits only" in err and "`site-builder topics suggest`" in err
+    assert main(["--site", str(tmp_path), "build"]) == 0  # a no-op build says it again
+    assert "note: the topic taxonomy fits only" in capsys.readouterr().err
+    out = tmp_path / "draft.yaml"
+    assert main(["--site", str(tmp_path), "topics", "suggest", "--output", str(out)]) == 0
+    (tmp_path / "site.yaml").write_text("title: Physics\ntopics_file: draft.yaml\n")
+    capsys.readouterr()
+    assert main(["--site", str(tmp_path), "build"]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
 def test_cli_says_plainly_when_there_is_nothing_to_cluster(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
