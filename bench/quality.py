@@ -49,8 +49,8 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
   expect when the judge is one person's keywords.
 - keywords in the source: a third table gives the assigner one labeller's keywords as the
   papers' own (as BibTeX, OpenReview and Hugging Face records carry authors' keywords): none,
-  the other labeller's, or the judge's own (issue 9's conference protocol, where the
-  authors' keywords were also the labels).
+  the other labeller's (on the sets labelled twice), or the judge's own (issue 9's conference
+  protocol, where the authors' keywords were also the labels), on every keyword-labelled set.
 
 Measures:
 - topic F1: for each labelled theme, the F1 of the best-matching topic or area page (its paper
@@ -329,21 +329,28 @@ def main() -> int:
         "\n| collection | judge | topic F1 | related top-3 | plain TF-IDF |"
         " the other labeller's keywords, topic F1 |\n|---|---|---|---|---|---|"
     )
-    given_rows = []  # the third table: keywords in the source
+    twice = dict(LABELLED_TWICE)
     for name, prefix in LABELLED_TWICE:
         papers, _themes, _same = arxiv_ml(name, prefix)
         for judge, other in (("", "-b"), ("-b", "")):
             themes = keyword_themes(name, prefix, judge)
             r = evaluate(f"{name} keywords", papers, themes, default)
             human = labeller_f1(themes, keyword_sets(name, prefix, other))
-            labeller = f"labeller {'B' if judge else 'A'}"
             print(
-                f"| {name} | {labeller} | {r['topic_f1']:.3f} | "
+                f"| {name} | labeller {'B' if judge else 'A'} | {r['topic_f1']:.3f} | "
                 f"{r['related']:.1%} | {r['tfidf_baseline']:.0%} | {human:.3f} |"
             )
-            given_rows.append(f"| {name} | {labeller} | none | {r['topic_f1']:.3f} | "
-                              f"{r['related']:.1%} |")  # fmt: skip
-            for who, source in (("the other labeller's", other), ("the judge's", judge)):
+    given_rows = []  # the third table: keywords in the source, every keyword-labelled set
+    for name, prefix in ARXIV_ML:
+        papers, _themes, _same = arxiv_ml(name, prefix)
+        for judge in ("", "-b") if name in twice else ("",):
+            themes = keyword_themes(name, prefix, judge)
+            labeller = f"labeller {'B' if judge else 'A'}"
+            sources: list[tuple[str, str | None]] = [("none", None)]
+            if name in twice:
+                sources.append(("the other labeller's", "" if judge else "-b"))
+            sources.append(("the judge's", judge))
+            for who, source in sources:
                 given = with_keywords(papers, name, prefix, source)
                 g = evaluate(f"{name} keywords", given, themes, default)
                 given_rows.append(
