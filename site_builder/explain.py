@@ -145,7 +145,7 @@ def _fit_line(papers: Sequence[Paper], taxonomy: Taxonomy) -> str:
     (docs/related.md: the topic term is scaled by fit ** FIT_POWER), computed as related
     papers compute it."""
     from .enrich.related import FIT_POWER
-    from .enrich.topics import POOR_FIT, taxonomy_fit
+    from .enrich.topics import POOR_FIT, SUGGEST_HINT, taxonomy_fit
 
     fit = taxonomy_fit(papers, (taxonomy.fallback,))
     line = (
@@ -153,10 +153,7 @@ def _fit_line(papers: Sequence[Paper], taxonomy: Taxonomy) -> str:
         f"x{fit**FIT_POWER:.2f}"
     )
     if fit < POOR_FIT:
-        line += (
-            "\n  it was likely made for another field: `site-builder topics suggest` drafts one"
-            " from your papers"
-        )
+        line += f"\n  it was likely made for another field. {SUGGEST_HINT}"
     return line
 
 

@@ -96,9 +96,15 @@ def poor_fit_note(fit: float) -> str | None:
         return None
     return (
         f"note: the topic taxonomy fits only {fit:.0%} of the papers (the rest got no topic); "
-        "it was likely made for another field. `site-builder topics suggest` drafts one from "
-        "your papers (docs/topics.md)"
+        f"it was likely made for another field. {SUGGEST_HINT}"
     )
+
+
+# How to draft a taxonomy that fits: what the poor-fit note and `topics explain` say.
+SUGGEST_HINT = (
+    "Draft one from your papers with `site-builder topics suggest --output draft.yaml`, then "
+    "set `topics_file: draft.yaml` in site.yaml (docs/topics.md)"
+)
 
 
 def _areas(

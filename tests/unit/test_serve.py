@@ -413,8 +413,9 @@ def test_a_taxonomy_that_fits_few_papers_is_noted_once(fake: FakeSite) -> None:
         notes = [line for line in said if line.startswith("note: ")]
         assert notes == [
             "note: the topic taxonomy fits only 50% of the papers (the rest got no topic); it was"
-            " likely made for another field. `site-builder topics suggest` drafts one from your"
-            " papers (docs/topics.md)"
+            " likely made for another field. Draft one from your papers with `site-builder topics"
+            " suggest --output draft.yaml`, then set `topics_file: draft.yaml` in site.yaml"
+            " (docs/topics.md)"
         ]
         (fake.watched / "x.txt").write_text("second text")
         wait_for(lambda: "second text" in fetch(server.url + "papers/x/").text, "the rebuild")
