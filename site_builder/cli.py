@@ -279,7 +279,7 @@ def _build(args: argparse.Namespace) -> int:
             progress=progress,
         )
     _print_warnings(report.warnings)
-    note = poor_fit_note(report.taxonomy_fit)
+    note = poor_fit_note(report.taxonomy_fit, report.papers)
     if note:
         print(note, file=sys.stderr)
     where = config.base_url or config.base_path

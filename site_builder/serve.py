@@ -830,8 +830,8 @@ class DevServer:
             later = f"; updating {_and(pending)} in the background" if pending else ""
             self._say(f"{verb} {report.pages} pages in {seconds:.2f}s{because}{later}")
             self._print_warnings(report.warnings)
-            note = poor_fit_note(report.taxonomy_fit) if self._generation == 1 else None
-            if note:
+            note = poor_fit_note(report.taxonomy_fit, report.papers)
+            if note and self._generation == 1:  # once: it stays true while the user edits
                 self._shout(note)
         else:
             self._shout(f"Build failed in {seconds:.2f}s{because}:")

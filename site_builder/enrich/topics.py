@@ -90,9 +90,15 @@ def taxonomy_fit(papers: Sequence[Paper], ignore: Collection[str] = ()) -> float
     return round(fitted / len(papers), 2)
 
 
-def poor_fit_note(fit: float) -> str | None:
-    """What a build says when the taxonomy fits under POOR_FIT of the papers, or None."""
-    if fit >= POOR_FIT:
+# A site of fewer papers gets no poor-fit note: a handful of papers says little about the fit,
+# and is too few to draft a taxonomy from.
+FIT_NOTE_PAPERS = 10
+
+
+def poor_fit_note(fit: float, papers: int) -> str | None:
+    """What a build of ``papers`` papers says when the taxonomy fits under POOR_FIT of them,
+    or None."""
+    if fit >= POOR_FIT or papers < FIT_NOTE_PAPERS:
         return None
     return (
         f"note: the topic taxonomy fits only {fit:.0%} of the papers (the rest got no topic); "

@@ -256,6 +256,7 @@ class FakeReport:
     warnings: tuple[Warn, ...] = ()
     pending: tuple[str, ...] = ()
     taxonomy_fit: float = 1.0
+    papers: int = 20
 
 
 @dataclass

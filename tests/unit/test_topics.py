@@ -1,4 +1,4 @@
-"""enrich/topics.assign: hand-chosen topics win, areas gather their topics' papers once."""
+"""enrich/topics: hand-chosen topics win, areas gather their topics' papers once, the fit note."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.enrich.topics import assign
+from site_builder.enrich.topics import assign, poor_fit_note
 from site_builder.model import Paper
 from site_builder.taxonomy import parse_taxonomy
 
@@ -72,3 +72,11 @@ def test_chosen_topics_come_with_a_profile_and_hand_chosen_ones_without() -> Non
     assert sum(w * w for w in weights) == pytest.approx(1.0, abs=0.01)  # sure: length 1
     assert by_slug["b"].topic_weights == ()  # the file's topics stand on their own
     assert by_slug["c"].topic_weights == (("Genomics", 1.0),)
+
+
+def test_the_poor_fit_note_needs_a_poor_fit_and_enough_papers_to_judge_it() -> None:
+    note = poor_fit_note(0.54, 131)
+    assert note is not None and "fits only 54% of the papers" in note
+    assert "`site-builder topics suggest --output draft.yaml`" in note
+    assert poor_fit_note(0.8, 131) is None  # fits well enough
+    assert poor_fit_note(0.25, 4) is None  # four papers say little about a taxonomy
