@@ -1,6 +1,6 @@
 """Topic and related-paper quality on labelled collections, printed as a table.
 
-    .venv/bin/python bench/quality.py
+    .venv/bin/python bench/quality.py [--conference FILE ...]
 
 Collections (all written or labelled by us, see bench/data/ and tests/data/):
 - bundled: the 51 papers of data/daily-papers.txt with hand labels (bench/data/bundled-labels.yaml),
@@ -51,6 +51,12 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
   papers' own (as BibTeX, OpenReview and Hugging Face records carry authors' keywords): none,
   the other labeller's (on the sets labelled twice), or the judge's own (issue 9's conference
   protocol, where the authors' keywords were also the labels), on every keyword-labelled set.
+- --conference FILE: a real conference's papers with their authors' own keywords (JSON lines
+  with "title", "abstract" and "keywords", as an OpenReview export gives them), read from
+  where it is, so a set whose abstracts may not be redistributed stays out of the
+  repository. Themes are the KEYWORD_THEMES most frequent subject keywords (case, hyphens
+  and a plural ending ignored; NOT_A_THEME left out); scored with the default taxonomy and
+  a draft, with the keywords hidden and with them in the source (issue 9's protocol).
 
 Measures:
 - topic F1: for each labelled theme, the F1 of the best-matching topic or area page (its paper
@@ -64,7 +70,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -180,6 +188,39 @@ def keyword_themes(name: str, prefix: str, labeller: str = "") -> dict[str, set[
     return {slug: words & themes for slug, words in per_slug.items() if words & themes}
 
 
+def keyword_key(word: str) -> str:
+    """An author's keyword as a theme: case, hyphens and spacing ignored, and a plural last
+    word read as its singular ("Diffusion Models" and "diffusion model" are one theme)."""
+    words = re.sub(r"[\s_-]+", " ", word.casefold()).split()
+    last = words[-1] if words else ""
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "is", "us")):
+        words[-1] = last[:-1]
+    return " ".join(words)
+
+
+def conference(path: Path) -> tuple[tuple[Paper, ...], dict[str, set[str]]]:
+    """The papers of a conference file (JSON lines with "title", "abstract" and the authors'
+    "keywords", as an OpenReview export gives them), each with its keywords as the source's,
+    and their themes: the KEYWORD_THEMES most frequent subject keywords (by keyword_key; ties
+    by key), as issue 9's conference was labelled."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    papers = tuple(
+        Paper(
+            slug=f"c{i:03d}",
+            title=r["title"],
+            date=dt.date(2024, 1, 1),
+            abstract=r["abstract"],
+            keywords=tuple(r["keywords"]),
+        )
+        for i, r in enumerate(rows)
+    )
+    keys = {p.slug: {keyword_key(k) for k in p.keywords} for p in papers}
+    not_themes = {keyword_key(k) for k in NOT_A_THEME}
+    counts = Counter(k for ks in keys.values() for k in ks - not_themes)
+    themes = set(sorted(counts, key=lambda k: (-counts[k], k))[:KEYWORD_THEMES])
+    return papers, {slug: ks & themes for slug, ks in keys.items() if ks & themes}
+
+
 def labeller_f1(themes: dict[str, set[str]], other: dict[str, set[str]]) -> float:
     """How well one labeller's keywords recover the other's themes, measured as topic F1
     measures the tool: for each theme, the F1 of the best-matching keyword of the other
@@ -275,6 +316,15 @@ def evaluate(
     }
 
 
+def conferences() -> list[Path]:
+    """``--conference FILE`` (repeatable): real conference papers with their authors' own
+    keywords, held out, scored with the keywords hidden and with them in the source (issue
+    9's protocol). They are read from where they are: one whose abstracts we may not
+    redistribute stays out of the repository."""
+    args = sys.argv[1:]
+    return [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "--conference"]
+
+
 def themes_main() -> int:
     """``--themes``: the per-theme breakdown of the development set (arxiv-ml), default
     taxonomy; ``--themes --held-out`` adds the held-out sets. Read those only to report: a
@@ -316,6 +366,13 @@ def main() -> int:
         keywords = keyword_themes(name, prefix)
         rows.append(evaluate(f"{name} keywords", papers, keywords, default))
         rows.append(evaluate(f"{name} keywords", papers, keywords, None))
+    for path in conferences():
+        given, themes = conference(path)
+        hidden = tuple(replace(p, keywords=()) for p in given)
+        name = path.stem
+        for papers, label in ((hidden, name), (given, f"{name}, authors' keywords in the source")):
+            rows.append(evaluate(label, papers, themes, default))
+            rows.append(evaluate(label, papers, themes, None))
     print(
         f"| collection | papers | taxonomy | topic F1 | related top-{TOP} | text only |"
         " plain TF-IDF |\n|---|---|---|---|---|---|---|"
