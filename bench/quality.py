@@ -14,12 +14,13 @@ Collections (all written or labelled by us, see bench/data/ and tests/data/):
   primary categories with at least 4 papers (12); related papers agree when they share any
   arXiv category. Categories are hidden from the assigner (they are the labels). Run with the
   default taxonomy and with a `topics suggest` draft of 12 topics.
-- arxiv-astro, arxiv-math, arxiv-bio: one day of real astrophysics (131, six astro-ph
-  categories), number theory / representation theory (80, math.NT and math.RT) and eight
-  days of quantitative biology (105, six q-bio categories) arXiv records, held out:
+- arxiv-astro, arxiv-math, arxiv-bio, arxiv-physics: one day of real astrophysics (131, six
+  astro-ph categories), number theory / representation theory (80, math.NT and math.RT),
+  eight days of quantitative biology (105, six q-bio categories) and two of physics (105,
+  six physics categories) arXiv records, held out:
   assembled blind to the tool, after every change to it. Themes are the primary categories
   with at least 4 papers; related papers agree when they have the same primary category
-  (random pairs do 23%, 61% and 18% of the time). Run with a `topics suggest` draft of as many
+  (random pairs do 23%, 61%, 18% and 23% of the time). Run with a `topics suggest` draft of as many
   topics as themes, and with the default taxonomy, which was not made for them.
 - arxiv-ml: 202 real machine-learning arXiv records (bench/data/arxiv-ml.jsonl, CC0 metadata, see
   its .md). Once held out; its keyword labels (below) then showed where the taxonomy had gaps,
@@ -98,7 +99,12 @@ TOP = 3
 ARXIV_ML = (("arxiv-ml", "m"), ("arxiv-ml2", "n"), ("arxiv-ml3", "o"), ("arxiv-ml4", "q"))
 # Real arXiv days from fields other than machine learning, held out (bench/data/<name>.md):
 # themes are the primary categories with at least 4 papers, as for arxiv-ml.
-OTHER_FIELDS = (("arxiv-astro", "s"), ("arxiv-math", "t"), ("arxiv-bio", "u"))
+OTHER_FIELDS = (
+    ("arxiv-astro", "s"),
+    ("arxiv-math", "t"),
+    ("arxiv-bio", "u"),
+    ("arxiv-physics", "v"),
+)
 KEYWORD_THEMES = 8  # as many as issue 9's conference had
 # The set a second person labelled too, blind to the first (<name>-keywords-b.yaml).
 LABELLED_TWICE = (("arxiv-ml", "m"), ("arxiv-ml4", "q"))

@@ -15,7 +15,7 @@ ARXIV_ML = ["arxiv-ml", "arxiv-ml2", "arxiv-ml3", "arxiv-ml4"]
 ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}$|^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
 
 
-OTHER_FIELDS = ["arxiv-astro", "arxiv-math", "arxiv-bio"]
+OTHER_FIELDS = ["arxiv-astro", "arxiv-math", "arxiv-bio", "arxiv-physics"]
 
 
 @pytest.mark.parametrize("name", ["arxiv-real", *ARXIV_ML, *OTHER_FIELDS])
