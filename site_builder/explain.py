@@ -148,10 +148,9 @@ def _fit_line(papers: Sequence[Paper], taxonomy: Taxonomy) -> str:
     from .enrich.topics import POOR_FIT, SUGGEST_HINT, taxonomy_fit
 
     fit = taxonomy_fit(papers, (taxonomy.fallback,))
-    line = (
-        f"the taxonomy fits {fit:.0%} of the papers: related papers weigh shared topics "
-        f"x{fit**FIT_POWER:.2f}"
-    )
+    weight = fit**FIT_POWER
+    shown = f"{weight:.2f}" if weight >= 0.01 else f"{weight:.1g}"  # 0.004, not 0.00
+    line = f"the taxonomy fits {fit:.0%} of the papers: related papers weigh shared topics x{shown}"
     if fit < POOR_FIT:
         line += f"\n  it was likely made for another field. {SUGGEST_HINT}"
     return line

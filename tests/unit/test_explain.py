@@ -108,7 +108,7 @@ def test_summary_counts_papers_per_topic_and_the_fallback(taxonomy) -> None:
     assert f"2 papers; 1 got the fallback '{taxonomy.fallback}'" in text
     assert "topics have no paper:" in text
     # Half the papers fit: related papers hardly weigh topics, and another taxonomy is hinted.
-    assert "the taxonomy fits 50% of the papers: related papers weigh shared topics x0.06" in text
+    assert "the taxonomy fits 50% of the papers: related papers weigh shared topics x0.004" in text
     assert "`site-builder topics suggest --output draft.yaml`" in text
     fitting = summary([DIFFUSION] * 9 + [NOTHING], taxonomy, 3)
     assert "fits 90% of the papers" in fitting and "topics suggest" not in fitting

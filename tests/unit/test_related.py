@@ -302,7 +302,7 @@ def test_topics_count_less_in_a_collection_the_taxonomy_hardly_fits() -> None:
         for i in range(6)
     ]
     fits = [replace(p, topics=("Clustering",)) for p in (query, accident)]
-    # Two papers of nine fit: the accident counts 0.22^4 as much and the text decides.
+    # Two papers of nine fit: the accident counts 0.22^8 as much and the text decides.
     assert related.taxonomy_fit([*fits, closer, *unfit], ("other",)) == 0.22
     assert related_papers([*fits, closer, *unfit], 1, ignore_topics=("other",))["q"] == ("b-text",)
     # Where every paper fits, the shared topic wins.
