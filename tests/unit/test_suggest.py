@@ -139,17 +139,22 @@ def test_same_collection_same_draft() -> None:
     assert draft_yaml(papers, suggest(papers, 3)) == draft_yaml(papers, suggest(papers, 3))
 
 
-def test_cli_writes_a_draft_and_never_overwrites_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    site = tmp_path / "site"
+def physics_site(site: Path, site_yaml: str) -> None:
+    """A site of the 15 labelled physics papers, one content file each."""
     (site / "content" / "papers").mkdir(parents=True)
-    (site / "site.yaml").write_text("title: Physics\n")
+    (site / "site.yaml").write_text(site_yaml)
     papers, _ = labelled("physics.jsonl")
     for p in papers:
         (site / "content" / "papers" / f"{p.slug}.md").write_text(
             f"---\ntitle: {json.dumps(p.title)}\ndate: 2024-01-01\n---\n{p.abstract}\n"
         )
+
+
+def test_cli_writes_a_draft_and_never_overwrites_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    physics_site(site, "title: Physics\n")
     out = site / "topics.yaml"
     assert (
         main(["--site", str(site), "topics", "suggest", "--topics", "3", "--output", str(out)]) == 0
@@ -164,13 +169,7 @@ def test_cli_writes_a_draft_and_never_overwrites_one(
 
 def test_cli_drafts_again_when_site_yaml_names_the_deleted_draft(tmp_path: Path) -> None:
     # The user pointed topics_file at the draft, then deleted it to start over.
-    (tmp_path / "content" / "papers").mkdir(parents=True)
-    (tmp_path / "site.yaml").write_text("title: Physics\ntopics_file: topics.yaml\n")
-    papers, _ = labelled("physics.jsonl")
-    for p in papers:
-        (tmp_path / "content" / "papers" / f"{p.slug}.md").write_text(
-            f"---\ntitle: {json.dumps(p.title)}\ndate: 2024-01-01\n---\n{p.abstract}\n"
-        )
+    physics_site(tmp_path, "title: Physics\ntopics_file: topics.yaml\n")
     out = tmp_path / "topics.yaml"
     assert main(["--site", str(tmp_path), "topics", "suggest", "--output", str(out)]) == 0
     assert main(["--site", str(tmp_path), "build"]) == 0  # and the site builds with it
@@ -179,13 +178,7 @@ def test_cli_drafts_again_when_site_yaml_names_the_deleted_draft(tmp_path: Path)
 def test_a_build_the_default_taxonomy_does_not_fit_points_to_suggest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "content" / "papers").mkdir(parents=True)
-    (tmp_path / "site.yaml").write_text("title: Physics\n")
-    papers, _ = labelled("physics.jsonl")
-    for p in papers:
-        (tmp_path / "content" / "papers" / f"{p.slug}.md").write_text(
-            f"---\ntitle: {json.dumps(p.title)}\ndate: 2024-01-01\n---\n{p.abstract}\n"
-        )
+    physics_site(tmp_path, "title: Physics\n")
     assert main(["--site", str(tmp_path), "build"]) == 0
     err = capsys.readouterr().err
     assert "note: the topic taxonomy fits only" in err
