@@ -675,6 +675,7 @@ class DevServer:
         self._generation = 0
         self._base_path = "/"
         self._warned: frozenset[Warn] = frozenset()
+        self._fit_noted = False  # the poor-fit note is said once, at the first good build
         self._live: LiveState | None = None
         self._last: Status | None = None
 
@@ -831,8 +832,9 @@ class DevServer:
             self._say(f"{verb} {report.pages} pages in {seconds:.2f}s{because}{later}")
             self._print_warnings(report.warnings)
             note = poor_fit_note(report.taxonomy_fit, report.papers)
-            if note and self._generation == 1:  # once: it stays true while the user edits
+            if note and not self._fit_noted:  # once: it stays true while the user edits
                 self._shout(note)
+                self._fit_noted = True
         else:
             self._shout(f"Build failed in {seconds:.2f}s{because}:")
             self._shout(failure)

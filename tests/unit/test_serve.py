@@ -423,6 +423,17 @@ def test_a_taxonomy_that_fits_few_papers_is_noted_once(fake: FakeSite) -> None:
         assert [line for line in said if line.startswith("note: ")] == notes  # not again
 
 
+def test_the_poor_fit_note_waits_for_the_first_build_that_works(fake: FakeSite) -> None:
+    fake.fit = 0.5
+    fake.fail = ErrorList([ContentError("date is not a date", "content/papers/b.md", 3)])
+    with running(fake) as (server, said):
+        assert not [line for line in said if line.startswith("note: ")]
+        fake.fail = None
+        (fake.watched / "x.txt").write_text("fixed text")
+        wait_for(lambda: "fixed text" in fetch(server.url + "papers/x/").text, "the fixed build")
+        wait_for(lambda: any(line.startswith("note: ") for line in said), "the note")
+
+
 def test_busy_port_serves_on_the_next_and_prints_the_url_used(fake: FakeSite) -> None:
     with busy_port() as busy, running(fake, port=busy) as (server, said):
         assert said[0] == f"port {busy} is in use; trying {busy + 1}"
