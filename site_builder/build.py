@@ -250,6 +250,7 @@ class Builder:
         clock.lap("load")
         check()
         site = _assign_topics(papers, taxonomy, config, previous, state)
+        fit = _fit(site)  # once: the report and the no-op record both carry it
         site, unused = _assign_authors(site, sources.author_rules, previous, state)
         if strict and unused:
             raise ErrorList(w.as_error() for w in unused)
@@ -347,10 +348,10 @@ class Builder:
                 raise ErrorList(w.as_error() for ws in problems.values() for w in ws)
             state.output_id, state.problems = previous.output_id, problems
             state.search, state.records = previous.search, previous.records
-            state.head = _head(stamp.settled(config, self.code), state, site, routes, warnings)
+            state.head = _head(stamp.settled(config, self.code), state, site, routes, warnings, fit)
             self._keep(state, last)
             clock.lap("write")
-            return self._report(site, routes, 0, 0, started, warnings, out, (), clock)
+            return self._report(site, routes, 0, 0, started, warnings, out, (), clock, fit)
 
         # The id names the output's content (every route and asset hash), so two builds of
         # the same sources write the same marker file, cold or incremental.
@@ -414,11 +415,11 @@ class Builder:
             raise
         state.output_id, state.problems = build_id, problems
         if not pending:
-            state.head = _head(stamp.settled(config, self.code), state, site, routes, warnings)
+            state.head = _head(stamp.settled(config, self.code), state, site, routes, warnings, fit)
         self._keep(state, last)
         files = staging.files + len(gone)
         return self._report(site, routes, files, len(todo), started, warnings, out,
-                            tuple(pending), clock)  # fmt: skip
+                            tuple(pending), clock, fit)  # fmt: skip
 
     def preview(self, config: Config, changed: Sequence[Path]) -> BuildReport | None:
         """serve's first answer to a save: when only paper files changed, and each keeps its
@@ -538,6 +539,7 @@ class Builder:
         out: Path,
         pending: tuple[str, ...],
         clock: _Clock,
+        fit: float,
     ) -> BuildReport:
         return BuildReport(
             papers=len(site.papers),
@@ -550,7 +552,7 @@ class Builder:
             rendered=rendered,
             pending=pending,
             timings=dict(clock.laps),
-            taxonomy_fit=_fit(site),
+            taxonomy_fit=fit,
         )
 
 
@@ -675,12 +677,17 @@ def _label(path: Path, site_dir: Path) -> str:
 
 
 def _head(
-    stamp: str, state: BuildState, site: Site, routes: Sequence[Route], warnings: tuple
+    stamp: str,
+    state: BuildState,
+    site: Site,
+    routes: Sequence[Route],
+    warnings: tuple,
+    fit: float,
 ) -> Head | None:
     if not stamp:
         return None
     return Head(stamp, state.output_id, state.output_dir, len(site.papers), len(site.topics),
-                len(routes), tuple(warnings), _fit(site))  # fmt: skip
+                len(routes), tuple(warnings), fit)  # fmt: skip
 
 
 def _fit(site: Site) -> float:
