@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.preprocessing import normalize
 
 from .model import Paper
+from .taxonomy import phrase_problem
 
 # Words every abstract uses whatever its field; they name no topic.
 _GENERIC = frozenset(
@@ -101,6 +102,7 @@ _TOKEN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"  # words of 3+ characters starting with a
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _KEYWORDS = 12  # per topic
 _EXAMPLES = 3  # titles shown per topic
+_CASE_SAMPLE = 200  # the most typical papers read for how a name's words are written
 # The draft's scoring: a paper joins a second draft topic only when it scores nearly as well
 # there (secondary_ratio) or very strongly (strong_score). Clusters partition the papers, and
 # their keyword lists overlap, so the default rule (0.4 of the best, or 12) gave many papers a
@@ -116,6 +118,14 @@ PHRASE_SHARE = 0.8
 # Two words a name would join with "and" are shown as one phrase when the cluster writes them
 # together this often (of the rarer word's uses): "Dark energy", not "Dark and energy".
 PAIR_SHARE = 0.5
+# The source's own keywords (BibTeX, OpenReview, Hugging Face): the words authors chose for
+# what their paper is about. One can name a cluster when at least AUTHOR_MIN_PAPERS of its
+# papers carry it and more than AUTHOR_PRECISION of the papers carrying it are in the
+# cluster (it is this cluster's keyword more than any other's); the best AUTHOR_KEYWORDS are
+# weighed for the name.
+AUTHOR_MIN_PAPERS = 2
+AUTHOR_PRECISION = 0.5
+AUTHOR_KEYWORDS = 6
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,7 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
     )
     index = {term: column for column, term in enumerate(vocab.tolist())}
     phrases = _phrases(vocab)
+    given = _AuthorKeywords(papers)
     drafts = []
     for row, cluster in enumerate(clusters):
         # Most typical first (the most weight on the cluster's factor), so the example titles
@@ -215,9 +226,21 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         if not terms:
             continue
         best = terms[0][1]
-        keywords = tuple((t, max(1, min(4, round(4 * s / best)))) for t, s in terms)
-        words = _name_words([t for t, _ in terms], per_class[row], vocab, index, phrases)
-        name = " and ".join(_as_written(w, [papers[i] for i in members]) for w in words)
+        authors = given.of_cluster(inside)
+        ideas = _two_ideas([key for key, _ in authors]) if authors else []
+        named = tuple((given.written[k].lower(), w) for k, w in authors if k in ideas)
+        said = {phrase for phrase, _ in named}
+        keywords = named + tuple(
+            (t, max(1, min(4, round(4 * s / best)))) for t, s in terms if t not in said
+        )
+        if authors:  # the authors' own words for it, as they most often write them
+            shown = [
+                _keyword_as_written(given.written[k], [papers[i] for i in members]) for k in ideas
+            ]
+            name = " and ".join(shown)
+        else:
+            words = _name_words([t for t, _ in terms], per_class[row], vocab, index, phrases)
+            name = " and ".join(_as_written(w, [papers[i] for i in members]) for w in words)
         drafts.append(
             DraftTopic(name=name[:1].upper() + name[1:], keywords=keywords, members=members)
         )
@@ -225,6 +248,114 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         raise ValueError(too_few)
     drafts.sort(key=lambda d: (-len(d.members), d.keywords[0][0]))
     return _unique(drafts)
+
+
+class _AuthorKeywords:
+    """The source keywords of the papers, each read as one phrase (case, hyphens, spacing and
+    a plural last word ignored: "Generative Adversarial Networks" and "generative adversarial
+    network" are one; so is "GAN", an abbreviation of it), kept when a taxonomy could use it
+    as a keyword phrase."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        forms: dict[str, Counter[str]] = {}
+        raw: list[set[str]] = []
+        for paper in papers:
+            own: set[str] = set()
+            for keyword in paper.keywords:
+                shown = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", keyword)  # "(MDP)" says it again
+                shown = re.sub(r"\s+", " ", shown).strip()
+                if phrase_problem(shown.lower()) is not None:
+                    continue  # "C++", "$\\alpha$-divergence": no phrase a taxonomy can hold
+                key = _keyword_key(shown)
+                forms.setdefault(key, Counter())[shown] += 1
+                own.add(key)
+            raw.append(own)
+        uses = Counter(key for own in raw for key in own)
+        # An abbreviation joins the most used phrase it abbreviates.
+        long_forms: dict[str, str] = {}
+        for key in sorted(uses, key=lambda k: (-uses[k], k)):
+            short = _initials(key)
+            if short in uses and short not in long_forms:
+                long_forms[short] = key
+        self.by_paper = [{long_forms.get(key, key) for key in own} for own in raw]
+        # The form most papers write; among equals, lower case, then alphabetically.
+        self.written = {
+            key: min(c, key=lambda f: (-c[f], f != f.lower(), f))
+            for key, c in forms.items()
+            if key not in long_forms
+        }
+        self.papers = Counter(key for own in self.by_paper for key in own)
+
+    def of_cluster(self, inside: np.ndarray) -> tuple[tuple[str, int], ...]:
+        """The cluster's own keywords (see AUTHOR_PRECISION), best first, each weighted 2-4 by
+        how well it marks the cluster (papers in it with the keyword, squared, over papers in
+        it times papers with it: 1 when exactly its papers carry it)."""
+        here = Counter(key for i in inside.tolist() for key in self.by_paper[i])
+        scored = []
+        for key, n in here.items():
+            overall = self.papers[key]
+            # More than half its papers here: one used all over the collection ("deep
+            # learning" at a deep-learning venue) names no cluster.
+            if n >= AUTHOR_MIN_PAPERS and n > AUTHOR_PRECISION * overall:
+                scored.append((n * n / (overall * len(inside)), key))
+        scored.sort(key=lambda sk: (-sk[0], sk[1]))
+        if not scored:
+            return ()
+        top = scored[0][0]
+        return tuple(
+            (key, max(2, min(4, round(4 * score / top)))) for score, key in scored[:AUTHOR_KEYWORDS]
+        )
+
+
+def _keyword_as_written(keyword: str, papers: Sequence[Paper]) -> str:
+    """An author keyword in a name, each word in the case the abstracts write it mid-sentence
+    ("Bayesian inference", not "Bayesian Inference"); a word with capitals after its first
+    letter ("GAN", "ResNet") as the authors wrote it."""
+    texts = [p.abstract for p in papers[:_CASE_SAMPLE]]
+    return re.sub(
+        r"[^\W\d_]+",
+        lambda m: (
+            m.group(0) if m.group(0)[1:] != m.group(0)[1:].lower() else _case(m.group(0), texts)
+        ),
+        keyword,
+    )
+
+
+def _case(word: str, texts: Sequence[str]) -> str:
+    """``word`` as most of its mid-sentence uses in ``texts`` write it; lower case when none
+    do, or on a tie."""
+    # Not after the start of a sentence, where every word has a capital.
+    pattern = re.compile(rf"(?<![.!?:]\s)(?<!^)(?<![\w\-]){re.escape(word)}(?![\w\-])", re.I)
+    forms = Counter(m.group(0) for text in texts for m in pattern.finditer(text))
+    lower = word.lower()
+    best = max(forms, key=lambda f: (forms[f], f == lower), default=lower)
+    return best if forms[best] > forms[lower] else lower
+
+
+def _keyword_key(keyword: str) -> str:
+    words = re.sub(r"[\s_\-]+", " ", keyword.casefold()).split()
+    last = words[-1] if words else ""
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "is", "us")):
+        words[-1] = last[:-1]
+    return " ".join(words)
+
+
+def _two_ideas(keys: Sequence[str]) -> list[str]:
+    """The best author keyword and the next one that is not another spelling of it ("GAN" for
+    "generative adversarial networks") or a part of it ("deep reinforcement learning" beside
+    "reinforcement learning")."""
+    first = keys[0]
+    for key in keys[1:]:
+        a, b = first.split(), key.split()
+        if _covers(a, b) or _covers(b, a) or _initials(first) == key or _initials(key) == first:
+            continue
+        return [first, key]
+    return [first]
+
+
+def _initials(key: str) -> str:
+    words = key.split()
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
 def _phrases(vocab: np.ndarray) -> dict[str, list[int]]:

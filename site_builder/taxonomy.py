@@ -783,14 +783,19 @@ class _Reader:
 
     @staticmethod
     def phrase_problem(phrase: str) -> str | None:
-        if not phrase or not _PHRASE_OK.fullmatch(phrase) or not re.search(r"\w", phrase):
-            return (
-                f"{phrase!r} is not a usable phrase (words separated by spaces or hyphens; "
-                "'*' only at the end of a word)"
-            )
-        if len(re.split(r"[\s\-]+", phrase)) > _MAX_WORDS:
-            return f"{phrase!r} is too long (at most {_MAX_WORDS} words)"
-        return None
+        return phrase_problem(phrase)
+
+
+def phrase_problem(phrase: str) -> str | None:
+    """Why ``phrase`` cannot be a keyword phrase, or None when it can."""
+    if not phrase or not _PHRASE_OK.fullmatch(phrase) or not re.search(r"\w", phrase):
+        return (
+            f"{phrase!r} is not a usable phrase (words separated by spaces or hyphens; "
+            "'*' only at the end of a word)"
+        )
+    if len(re.split(r"[\s\-]+", phrase)) > _MAX_WORDS:
+        return f"{phrase!r} is too long (at most {_MAX_WORDS} words)"
+    return None
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:

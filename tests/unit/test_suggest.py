@@ -287,3 +287,88 @@ def test_names_say_the_phrase_as_papers_write_it() -> None:
     assert agents.name.startswith("LLM agents"), agents.name
     assert all(term != "multi" for d in (series, agents) for term, _ in d.keywords)
     assert 'description: "Papers about LLM agents' in draft_yaml(papers, (agents,))
+
+
+def with_keywords(rows: list[tuple[str, str, list[str]]]) -> tuple[Paper, ...]:
+    """Papers from (title, abstract, the source's keywords) rows."""
+    papers = from_texts([(title, abstract) for title, abstract, _ in rows])
+    return tuple(replace(p, keywords=tuple(r[2])) for p, r in zip(papers, rows, strict=True))
+
+
+# Two clusters of a conference whose authors typed their own keywords, in their own
+# spellings: Title Case, an abbreviation beside its long form, one keyword on every paper.
+CONFERENCE = [
+    ("Stable training of adversarial image generators",
+     "We train a generator and a discriminator; the GAN objective is stabilised by spectral"
+     " constraints and the samples improve.",
+     ["Generative Adversarial Networks", "GAN", "Deep Learning"]),
+    ("Mode collapse in adversarial generators",
+     "A GAN often collapses to a few modes; we add a diversity term to the generator loss.",
+     ["generative adversarial networks", "mode collapse", "deep learning"]),
+    ("Conditional generators for faces",
+     "A conditional GAN generates faces; the discriminator sees the attribute labels.",
+     ["GANs", "Image Generation", "Deep Learning"]),
+    ("Exploration bonuses for sparse rewards",
+     "An agent explores with a count-based bonus; the policy reaches sparse rewards sooner.",
+     ["Reinforcement Learning", "Exploration", "Deep Learning"]),
+    ("Off-policy critics with fewer samples",
+     "We learn a critic from replayed transitions and update the policy of a Bayesian agent.",
+     ["reinforcement learning", "Bayesian Inference", "deep learning"]),
+    ("Hierarchical policies for long tasks",
+     "A high-level policy picks options; the agent solves long tasks with reward shaping.",
+     ["Reinforcement Learning", "Hierarchical Reinforcement Learning", "Deep Learning"]),
+]  # fmt: skip
+
+
+def test_a_collection_with_authors_keywords_is_named_in_their_words() -> None:
+    papers = with_keywords(CONFERENCE)
+    drafts = {d.members[0] // 3: d for d in suggest(papers, 2)}
+    gans, rl = drafts[0], drafts[1]
+    # The authors' keyword, written as the abstracts write it (not Title Case); "GAN" is
+    # another spelling of it, not a second idea, and "Deep Learning", on every paper, names
+    # neither cluster.
+    assert gans.name == "Generative adversarial networks", gans.name
+    assert rl.name == "Reinforcement learning", rl.name
+    assert all("deep learning" not in d.name.lower() for d in drafts.values())
+    # The name's phrase is one of the topic's keywords, so the draft assigns by it.
+    assert ("generative adversarial networks", 4) in gans.keywords
+    taxonomy = parse_taxonomy(draft_yaml(papers, tuple(drafts.values())), Path("draft.yaml"))
+    site = assign(papers, taxonomy, 1)
+    assert [p.topics for p in site.papers] == [(gans.name,)] * 3 + [(rl.name,)] * 3
+
+
+def test_an_authors_keyword_no_taxonomy_can_hold_names_nothing() -> None:
+    # "C++" and "$\alpha$-divergence" are no keyword phrase; a bracketed abbreviation is
+    # dropped from the phrase ("Markov decision process (MDP)").
+    rows = [
+        (t, a, [*k[:1], "C++", "$\\alpha$-divergence", "Markov Decision Process (MDP)"])
+        for t, a, k in CONFERENCE[3:]
+    ]
+    rows += [(t, a, ["C++", "$\\alpha$-divergence"]) for t, a, _k in CONFERENCE[:3]]
+    papers = with_keywords(rows)
+    drafts = suggest(papers, 2)
+    names = sorted(d.name for d in drafts)
+    assert "Markov decision process and reinforcement learning" in names, names
+    assert not any("+" in n or "$" in n for n in names), names
+    parse_taxonomy(draft_yaml(papers, drafts), Path("draft.yaml"))  # loads: no bad phrase
+
+
+def test_a_bibtex_library_with_keywords_gets_a_draft_named_by_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # End to end, as a user would: a Zotero export with keywords, ingested, then drafted.
+    (tmp_path / "site.yaml").write_text("title: Reading group\n")
+    entries = [
+        f"@article{{paper{i},\n  title = {{{title}}},\n  author = {{Doe, Jane}},\n"
+        f"  year = {{2024}},\n  abstract = {{{abstract}}},\n"
+        f"  keywords = {{{', '.join(keywords)}}}\n}}\n"
+        for i, (title, abstract, keywords) in enumerate(CONFERENCE)
+    ]
+    library = tmp_path / "library.bib"
+    library.write_text("% Exported from Zotero\n\n" + "\n".join(entries))
+    assert main(["--site", str(tmp_path), "ingest", "-q", str(library)]) == 0
+    out = tmp_path / "draft.yaml"
+    args = ["--site", str(tmp_path), "topics", "suggest", "--topics", "2", "--output", str(out)]
+    assert main(args) == 0
+    names = {t.name for t in parse_taxonomy(out.read_text(), out).topics}
+    assert names == {"Generative adversarial networks", "Reinforcement learning"}, names
