@@ -71,7 +71,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -90,7 +89,11 @@ from site_builder.enrich.related import related_papers  # noqa: E402
 from site_builder.enrich.topics import assign  # noqa: E402
 from site_builder.load import load_papers  # noqa: E402
 from site_builder.model import Paper, Site  # noqa: E402
-from site_builder.suggest import draft_yaml, suggest  # noqa: E402
+from site_builder.suggest import (  # noqa: E402
+    draft_yaml,
+    keyword_key,
+    suggest,
+)
 from site_builder.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy  # noqa: E402
 
 TOP = 3
@@ -192,16 +195,6 @@ def keyword_themes(name: str, prefix: str, labeller: str = "") -> dict[str, set[
             counts[word] = counts.get(word, 0) + 1
     themes = set(sorted(counts, key=lambda w: (-counts[w], w))[:KEYWORD_THEMES])
     return {slug: words & themes for slug, words in per_slug.items() if words & themes}
-
-
-def keyword_key(word: str) -> str:
-    """An author's keyword as a theme: case, hyphens and spacing ignored, and a plural last
-    word read as its singular ("Diffusion Models" and "diffusion model" are one theme)."""
-    words = re.sub(r"[\s_-]+", " ", word.casefold()).split()
-    last = words[-1] if words else ""
-    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "is", "us")):
-        words[-1] = last[:-1]
-    return " ".join(words)
 
 
 def conference(path: Path) -> tuple[tuple[Paper, ...], dict[str, set[str]]]:

@@ -266,7 +266,7 @@ class _AuthorKeywords:
                 shown = re.sub(r"\s+", " ", shown).strip()
                 if phrase_problem(shown.lower()) is not None:
                     continue  # "C++", "$\\alpha$-divergence": no phrase a taxonomy can hold
-                key = _keyword_key(shown)
+                key = keyword_key(shown)
                 forms.setdefault(key, Counter())[shown] += 1
                 own.add(key)
             raw.append(own)
@@ -332,7 +332,9 @@ def _case(word: str, texts: Sequence[str]) -> str:
     return best if forms[best] > forms[lower] else lower
 
 
-def _keyword_key(keyword: str) -> str:
+def keyword_key(keyword: str) -> str:
+    """An author's keyword as one phrase: case, hyphens and spacing ignored, and a plural last
+    word read as its singular ("Diffusion Models" and "diffusion model" are one)."""
     words = re.sub(r"[\s_\-]+", " ", keyword.casefold()).split()
     last = words[-1] if words else ""
     if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "is", "us")):
