@@ -1,8 +1,9 @@
 """`site-builder topics suggest`: a draft taxonomy for a collection the default does not fit.
 
 Papers are clustered on their words (TF-IDF factored by non-negative matrix factorisation,
-NMF: both from scikit-learn), and each cluster is named by its class-based TF-IDF terms: the
-words frequent in the cluster and rare in the others. The result is a one-level taxonomy file,
+NMF: both from scikit-learn), and each cluster is named by its authors' keywords when the
+source has them, else by the terms its titles share and its class-based TF-IDF terms (the
+words frequent in the cluster and rare in the others). The result is a one-level taxonomy file,
 in the format `topics_file:` reads, with member counts and example titles as comments for the
 user to edit.
 Everything is seeded, so the same collection always gives the same draft.
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
@@ -102,7 +104,9 @@ _TOKEN = r"(?u)\b[^\W\d_][^\W_]{2,}\b"  # words of 3+ characters starting with a
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _KEYWORDS = 12  # per topic
 _EXAMPLES = 3  # titles shown per topic
-_CASE_SAMPLE = 200  # the most typical papers read for how a name's words are written
+# How a name's words are written is read from the cluster's most typical papers, at most
+# this many: enough to see how a field writes a word, and a name costs the same at 100k.
+_CASE_SAMPLE = 500
 # The draft's scoring: a paper joins a second draft topic only when it scores nearly as well
 # there (secondary_ratio) or very strongly (strong_score). Clusters partition the papers, and
 # their keyword lists overlap, so the default rule (0.4 of the best, or 12) gave many papers a
@@ -118,6 +122,8 @@ PHRASE_SHARE = 0.8
 # Two words a name would join with "and" are shown as one phrase when the cluster writes them
 # together this often (of the rarer word's uses): "Dark energy", not "Dark and energy".
 PAIR_SHARE = 0.5
+# A term names a cluster from its titles when at least this many of them hold it.
+TITLE_MIN_PAPERS = 2
 # The source's own keywords (BibTeX, OpenReview, Hugging Face): the words authors chose for
 # what their paper is about. One can name a cluster when at least AUTHOR_MIN_PAPERS of its
 # papers carry it and more than AUTHOR_PRECISION of the papers carrying it are in the
@@ -212,6 +218,11 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
         1 + mean_words / np.maximum(overall, 1)
     )
     index = {term: column for column, term in enumerate(vocab.tolist())}
+    # Which terms each title holds: a title is its authors' summary, so the words a cluster's
+    # titles share are the first ideas for its name.
+    titled = counter.transform([_LATEX_COMMAND.sub(" ", p.title) for p in papers]).tocsr()
+    titled.data[:] = 1
+    title_df = np.asarray(titled.sum(axis=0)).ravel()
     phrases = _phrases(vocab)
     given = _AuthorKeywords(papers)
     drafts = []
@@ -239,7 +250,8 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
             ]
             name = " and ".join(shown)
         else:
-            words = _name_words([t for t, _ in terms], per_class[row], vocab, index, phrases)
+            ideas = _title_terms(titled, title_df, inside, vocab) + [t for t, _ in terms]
+            words = _name_words(ideas, per_class[row], vocab, index, phrases)
             name = " and ".join(_as_written(w, [papers[i] for i in members]) for w in words)
         drafts.append(
             DraftTopic(name=name[:1].upper() + name[1:], keywords=keywords, members=members)
@@ -358,6 +370,24 @@ def _two_ideas(keys: Sequence[str]) -> list[str]:
 def _initials(key: str) -> str:
     words = key.split()
     return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
+def _title_terms(
+    titled: sparse.csr_matrix, title_df: np.ndarray, inside: np.ndarray, vocab: np.ndarray
+) -> list[str]:
+    """The two terms that best mark the cluster's titles: in at least TITLE_MIN_PAPERS of
+    them, ranked by titles in the cluster with the term, squared, over titles in the cluster
+    times titles with the term (1 when exactly the cluster's titles hold it)."""
+    here = np.asarray(titled[inside].sum(axis=0)).ravel()
+    score = here * here / np.maximum(title_df, 1) / len(inside)
+    score[here < TITLE_MIN_PAPERS] = 0
+    chosen: list[str] = []
+    for i in sorted(np.flatnonzero(score), key=lambda i: (-score[i], vocab[i])):
+        if str(vocab[i]) not in _FRAGMENTS:
+            chosen.append(str(vocab[i]))
+            if len(chosen) == 2:
+                break
+    return chosen
 
 
 def _phrases(vocab: np.ndarray) -> dict[str, list[int]]:
@@ -481,23 +511,36 @@ def _usual_phrase(
 
 
 def _as_written(term: str, papers: Sequence[Paper]) -> str:
-    """The term as the papers most often write it ("LLM", "fine-tuning", "Bayesian"); as
-    counted (lower case, one space) when they never write it so."""
-    gap = r"[\s\-]+"
-    pattern = re.compile(
-        r"(?<![\w\-])" + gap.join(re.escape(w) for w in term.split()) + r"(?![\w\-])",
-        re.IGNORECASE,
+    """The term as the abstracts most often write it in mid sentence ("LLM", "fine-tuning",
+    "Bayesian", "mixture of experts": the counting drops "of" and "the"); else as the titles
+    and abstracts write it; as counted (lower case, one space) when they never write it so."""
+    gap = r"[\s\-]+(?:(?:of|the)[\s\-]+)?"
+    body = gap.join(re.escape(w) for w in term.split())
+    anywhere = re.compile(rf"(?<![\w\-]){body}(?![\w\-])", re.IGNORECASE)
+    # Not where a sentence starts, where every word has a capital.
+    mid = re.compile(rf"(?<![.!?:]\s)(?<![\w\-]){body}(?![\w\-])", re.IGNORECASE)
+    # Abstracts first, leaving out a match at an abstract's start (not mid sentence); then,
+    # for a term only titles hold, titles and abstracts.
+    searches = (
+        (mid, lambda p: p.abstract, 1),
+        (anywhere, lambda p: f"{p.title} {p.abstract}", 0),
     )
-    forms: Counter[str] = Counter()
-    for paper in papers:
-        text = f"{paper.title} {paper.abstract}"
-        # One space between words, whatever the text had (a line break, a tab).
-        forms.update(re.sub(r"\s+", " ", m.group(0)) for m in pattern.finditer(text))
-    if not forms:
-        return term
-    # The most common form; among equals, the one in lower case (a title's capitals are not
-    # the word's), then any, alphabetically.
-    return min(forms, key=lambda f: (-forms[f], f != f.lower(), f))
+    # The most typical papers first; the rest only for a term none of them writes.
+    for pattern, text_of, start in searches:
+        for some in (papers[:_CASE_SAMPLE], papers[_CASE_SAMPLE:]):
+            forms: Counter[str] = Counter()
+            for paper in some:
+                # One space between words, whatever the text had (a line break, a tab).
+                forms.update(
+                    re.sub(r"\s+", " ", m.group(0)) for m in pattern.finditer(text_of(paper), start)
+                )
+            if forms:
+                break
+        if forms:
+            # The most common form; among equals, the one in lower case (a title's capitals
+            # are not the word's), then any, alphabetically.
+            return min(forms, key=lambda f: (-forms[f], f != f.lower(), f))
+    return term
 
 
 def _unique(drafts: list[DraftTopic]) -> tuple[DraftTopic, ...]:

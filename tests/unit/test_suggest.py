@@ -372,3 +372,48 @@ def test_a_bibtex_library_with_keywords_gets_a_draft_named_by_them(
     assert main(args) == 0
     names = {t.name for t in parse_taxonomy(out.read_text(), out).topics}
     assert names == {"Generative adversarial networks", "Reinforcement learning"}, names
+
+
+def test_a_name_starts_from_what_the_clusters_titles_share() -> None:
+    # "exact" fills the abstracts, but the titles say what the papers are: lattice Boltzmann
+    # methods. The words "mixture experts" are counted without their "of", and shown with it.
+    texts = [
+        ("Lattice Boltzmann simulation of porous media",
+         "We give exact exact solutions and a scheme; exact moments of the flow through porous"
+         " rock are matched."),
+        ("A lattice Boltzmann scheme for thermal flows",
+         "Exact conservation holds; the exact scheme recovers heat flow in channels."),
+        ("Lattice Boltzmann models of droplets",
+         "An exact treatment of droplets in flow; exact contact angles."),
+        ("Mixture of experts for speech recognition",
+         "A mixture of experts routes speech frames; each expert in the mixture of experts is"
+         " small."),
+        ("Sparse mixture of experts language models",
+         "Routing tokens in a sparse mixture of experts; experts specialise."),
+        ("Load balancing a mixture of experts",
+         "Balancing the load of experts in a mixture of experts layer."),
+    ]  # fmt: skip
+    names = sorted(d.name for d in suggest(from_texts(texts), 2))
+    assert names[0].startswith("Lattice Boltzmann and "), names
+    assert names[1].startswith("Mixture of experts"), names
+
+
+def test_a_title_s_capitals_are_not_the_name_s() -> None:
+    # Titles write "Time Series", more often than the abstracts write "time series" mid
+    # sentence; the name says it as a sentence would.
+    texts = [
+        ("Forecasting Time Series with Transformers",
+         "Transformers forecast the time series of electricity load over long horizons."),
+        ("Anomalies in Multivariate Time Series",
+         "Detecting anomalies in readings of many sensors at once."),
+        ("Imputing Irregular Time Series",
+         "Missing values in irregular time series are imputed from their neighbours."),
+        ("Time Series Classification Benchmarks",
+         "Classifying sensor recordings: a benchmark of forty collections."),
+        ("Coral Reef Bleaching", "Coral reefs bleach in marine heatwaves; reef recovery."),
+        ("Reef Fish Diversity", "Fish diversity on coral reefs after bleaching."),
+        ("Coral Spawning Cycles", "Spawning of coral on reefs and larval settlement."),
+    ]  # fmt: skip
+    names = [d.name for d in suggest(from_texts(texts), 2)]
+    assert any(n.startswith("Time series") for n in names), names
+    assert not any("Series" in n for n in names), names
