@@ -16,8 +16,9 @@ import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -251,7 +252,10 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
             name = " and ".join(shown)
         else:
             ideas = _title_terms(titled, title_df, inside, vocab) + [t for t, _ in terms]
-            words = _name_words(ideas, per_class[row], vocab, index, phrases)
+            sample = [f"{papers[i].title} {papers[i].abstract}" for i in members[:_CASE_SAMPLE]]
+            words = _name_words(
+                ideas, per_class[row], vocab, index, phrases, partial(_prefix_only, texts=sample)
+            )
             name = " and ".join(_as_written(w, [papers[i] for i in members]) for w in words)
         drafts.append(
             DraftTopic(name=name[:1].upper() + name[1:], keywords=keywords, members=members)
@@ -390,6 +394,15 @@ def _title_terms(
     return chosen
 
 
+def _prefix_only(word: str, texts: Sequence[str]) -> bool:
+    """Whether the texts write ``word`` nearly always (PHRASE_SHARE) as the first part of a
+    hyphenated word: titles on "Near-field imaging" and "Near-infrared lasers" do not share
+    the idea "near"."""
+    pattern = re.compile(rf"(?<![\w\-]){re.escape(word)}(?:(-)|(?!\w))", re.IGNORECASE)
+    uses = [m.group(1) for text in texts for m in pattern.finditer(text)]
+    return bool(uses) and uses.count("-") >= PHRASE_SHARE * len(uses)
+
+
 def _phrases(vocab: np.ndarray) -> dict[str, list[int]]:
     """Each word -> the columns of the two-word phrases holding it."""
     found: dict[str, list[int]] = {}
@@ -407,16 +420,22 @@ def _name_words(
     vocab: np.ndarray,
     index: dict[str, int],
     phrases: dict[str, list[int]],
+    prefix_only: Callable[[str], bool],
 ) -> list[str]:
     """The topic's two best ideas for its name: its best terms, each word shown as the phrase
     the cluster nearly always uses it in ("series" as "time series", "fine" as "fine tuning"),
-    skipping a term the first already says."""
+    skipping a term the first already says and a word written only as the first part of
+    hyphenated ones."""
     chosen: list[str] = []
     for term in terms:
         shown = term
         if " " not in term:
             shown = _usual_phrase(term, freq, vocab, index, phrases)
         words = shown.split()
+        if len(words) == 1 and prefix_only(shown):
+            continue
+        if any(shown in (c + "s", c + "es") or c in (shown + "s", shown + "es") for c in chosen):
+            continue  # "LLM" then "LLMs": one word, too short to share four letters
         held = [n for n, c in enumerate(chosen) if _covers(c.split(), words)]
         if held:  # "species" then "diversity" as "species diversity": one idea, said better
             chosen[held[0]] = shown

@@ -417,3 +417,22 @@ def test_a_title_s_capitals_are_not_the_name_s() -> None:
     names = [d.name for d in suggest(from_texts(texts), 2)]
     assert any(n.startswith("Time series") for n in names), names
     assert not any("Series" in n for n in names), names
+
+
+def test_a_hyphenated_word_s_first_part_is_no_shared_idea() -> None:
+    # Three titles start "Near-field", "Near-infrared", "Near-unity": they share no idea
+    # "near"; the name says what they are about.
+    texts = [
+        ("Near-field imaging of plasmonic antennas",
+         "Plasmonic antennas imaged with a scanning probe; plasmonic hot spots."),
+        ("Near-infrared plasmonic sensors",
+         "Plasmonic sensors read out at long wavelengths; plasmonic resonance shifts."),
+        ("Near-unity absorption in plasmonic films",
+         "Thin plasmonic films absorb nearly all light; plasmonic losses."),
+        ("Coral reef bleaching", "Coral reefs bleach in marine heatwaves; reef recovery."),
+        ("Reef fish diversity", "Fish diversity on coral reefs after bleaching."),
+        ("Coral spawning cycles", "Spawning of coral on reefs and larval settlement."),
+    ]  # fmt: skip
+    names = [d.name for d in suggest(from_texts(texts), 2)]
+    assert not any(n.lower().startswith("near") or " near" in n.lower() for n in names), names
+    assert any("lasmonic" in n for n in names), names
