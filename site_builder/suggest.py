@@ -140,6 +140,9 @@ class DraftTopic:
     name: str
     keywords: tuple[tuple[str, int], ...]  # phrase, weight 1..4
     members: tuple[int, ...]  # indexes into the papers, the most typical first
+    # The name as the middle of a sentence writes it ("Boltzmann and exact", "time series"),
+    # for the description; "" reads it from the name.
+    in_sentence: str = ""
 
 
 def default_topic_count(n_papers: int) -> int:
@@ -254,11 +257,22 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
             ideas = _title_terms(titled, title_df, inside, vocab) + [t for t, _ in terms]
             sample = [f"{papers[i].title} {papers[i].abstract}" for i in members[:_CASE_SAMPLE]]
             words = _name_words(
-                ideas, per_class[row], vocab, index, phrases, partial(_prefix_only, texts=sample)
+                ideas,
+                per_class[row],
+                vocab,
+                index,
+                phrases,
+                partial(_prefix_only, texts=sample),
+                partial(_written, texts=sample),
             )
             name = " and ".join(_as_written(w, [papers[i] for i in members]) for w in words)
         drafts.append(
-            DraftTopic(name=name[:1].upper() + name[1:], keywords=keywords, members=members)
+            DraftTopic(
+                name=name[:1].upper() + name[1:],
+                keywords=keywords,
+                members=members,
+                in_sentence=name,
+            )
         )
     if not drafts:
         raise ValueError(too_few)
@@ -403,6 +417,20 @@ def _prefix_only(word: str, texts: Sequence[str]) -> bool:
     return bool(uses) and uses.count("-") >= PHRASE_SHARE * len(uses)
 
 
+def _written(phrase: str, texts: Sequence[str]) -> bool:
+    """Whether some text writes the words of ``phrase`` together, as _as_written finds them."""
+    pattern = re.compile(_phrase_pattern(phrase), re.IGNORECASE)
+    return any(pattern.search(text) for text in texts)
+
+
+def _phrase_pattern(term: str) -> str:
+    """A regular expression for ``term``'s words written together: spaces or hyphens between
+    them, maybe an "of" or "the" (which the counting drops: "mixture of experts")."""
+    gap = r"[\s\-]+(?:(?:of|the)[\s\-]+)?"
+    body = gap.join(re.escape(w) for w in term.split())
+    return rf"(?<![\w\-]){body}(?![\w\-])"
+
+
 def _phrases(vocab: np.ndarray) -> dict[str, list[int]]:
     """Each word -> the columns of the two-word phrases holding it."""
     found: dict[str, list[int]] = {}
@@ -421,6 +449,7 @@ def _name_words(
     index: dict[str, int],
     phrases: dict[str, list[int]],
     prefix_only: Callable[[str], bool],
+    written: Callable[[str], bool],
 ) -> list[str]:
     """The topic's two best ideas for its name: its best terms, each word shown as the phrase
     the cluster nearly always uses it in ("series" as "time series", "fine" as "fine tuning"),
@@ -434,6 +463,8 @@ def _name_words(
         words = shown.split()
         if len(words) == 1 and prefix_only(shown):
             continue
+        if len(words) > 1 and not written(shown):
+            continue  # counted across two pieces ("... catalysts. Bayesian ..."), never written
         if any(shown in (c + "s", c + "es") or c in (shown + "s", shown + "es") for c in chosen):
             continue  # "LLM" then "LLMs": one word, too short to share four letters
         held = [n for n, c in enumerate(chosen) if _covers(c.split(), words)]
@@ -445,7 +476,7 @@ def _name_words(
         if any(_covers([w], c.split()) for w in words for c in chosen):
             continue  # "coral reef" then "reef bleaching": the name needs a second idea
         pair = _pair(chosen[-1], shown, freq, index) if chosen else None
-        if pair:  # "dark" then "energy" as "dark energy", not "Dark and energy"
+        if pair and written(pair):  # "dark" then "energy" as "dark energy", not "Dark and energy"
             chosen[-1] = pair
             continue
         chosen.append(shown)
@@ -533,11 +564,9 @@ def _as_written(term: str, papers: Sequence[Paper]) -> str:
     """The term as the abstracts most often write it in mid sentence ("LLM", "fine-tuning",
     "Bayesian", "mixture of experts": the counting drops "of" and "the"); else as the titles
     and abstracts write it; as counted (lower case, one space) when they never write it so."""
-    gap = r"[\s\-]+(?:(?:of|the)[\s\-]+)?"
-    body = gap.join(re.escape(w) for w in term.split())
-    anywhere = re.compile(rf"(?<![\w\-]){body}(?![\w\-])", re.IGNORECASE)
+    anywhere = re.compile(_phrase_pattern(term), re.IGNORECASE)
     # Not where a sentence starts, where every word has a capital.
-    mid = re.compile(rf"(?<![.!?:]\s)(?<![\w\-]){body}(?![\w\-])", re.IGNORECASE)
+    mid = re.compile(r"(?<![.!?:]\s)" + _phrase_pattern(term), re.IGNORECASE)
     # Abstracts first, leaving out a match at an abstract's start (not mid sentence); then,
     # for a term only titles hold, titles and abstracts.
     searches = (
@@ -571,7 +600,8 @@ def _unique(drafts: list[DraftTopic]) -> tuple[DraftTopic, ...]:
         while name.casefold() in seen:
             name, n = f"{draft.name} ({n})", n + 1
         seen.add(name.casefold())
-        result.append(DraftTopic(name, draft.keywords, draft.members))
+        in_sentence = draft.in_sentence + name[len(draft.name) :] if draft.in_sentence else ""
+        result.append(DraftTopic(name, draft.keywords, draft.members, in_sentence))
     return tuple(result)
 
 
@@ -604,9 +634,11 @@ def draft_yaml(papers: Sequence[Paper], drafts: Sequence[DraftTopic]) -> str:
         lines.append(f"  # {count} paper{'' if count == 1 else 's'}, e.g.:")
         lines += [f"  #   {_comment(papers[i].title)}" for i in draft.members[:_EXAMPLES]]
         lines.append(f"  - name: {json.dumps(draft.name, ensure_ascii=False)}")
-        about = draft.name
-        if not any(c.isupper() for c in about.split()[0][1:]):  # "LLM agents" stays as it is
-            about = about[:1].lower() + about[1:]
+        about = draft.in_sentence
+        if not about:
+            about = draft.name
+            if not any(c.isupper() for c in about.split()[0][1:]):  # "LLM agents" stays
+                about = about[:1].lower() + about[1:]
         description = json.dumps(f"Papers about {about}.", ensure_ascii=False)
         lines.append(f"    description: {description}")
         lines.append("    keywords:")
