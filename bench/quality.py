@@ -90,6 +90,7 @@ from site_builder.enrich.topics import assign  # noqa: E402
 from site_builder.load import load_papers  # noqa: E402
 from site_builder.model import Paper, Site  # noqa: E402
 from site_builder.suggest import (  # noqa: E402
+    abbreviations,
     draft_yaml,
     keyword_key,
     suggest,
@@ -200,8 +201,9 @@ def keyword_themes(name: str, prefix: str, labeller: str = "") -> dict[str, set[
 def conference(path: Path) -> tuple[tuple[Paper, ...], dict[str, set[str]]]:
     """The papers of a conference file (JSON lines with "title", "abstract" and the authors'
     "keywords", as an OpenReview export gives them), each with its keywords as the source's,
-    and their themes: the KEYWORD_THEMES most frequent subject keywords (by keyword_key; ties
-    by key), as issue 9's conference was labelled."""
+    and their themes: the KEYWORD_THEMES most frequent subject keywords (by keyword_key, an
+    abbreviation read as the phrase it abbreviates; ties by key), as issue 9's conference was
+    labelled."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     papers = tuple(
         Paper(
@@ -214,6 +216,9 @@ def conference(path: Path) -> tuple[tuple[Paper, ...], dict[str, set[str]]]:
         for i, r in enumerate(rows)
     )
     keys = {p.slug: {keyword_key(k) for k in p.keywords} for p in papers}
+    # "GAN" and "generative adversarial networks" are one theme, as topics suggest reads them.
+    long_forms = abbreviations(list(keys.values()))
+    keys = {slug: {long_forms.get(k, k) for k in ks} for slug, ks in keys.items()}
     not_themes = {keyword_key(k) for k in NOT_A_THEME}
     counts = Counter(k for ks in keys.values() for k in ks - not_themes)
     themes = set(sorted(counts, key=lambda k: (-counts[k], k))[:KEYWORD_THEMES])

@@ -300,13 +300,7 @@ class _AuthorKeywords:
                 forms.setdefault(key, Counter())[shown] += 1
                 own.add(key)
             raw.append(own)
-        uses = Counter(key for own in raw for key in own)
-        # An abbreviation joins the most used phrase it abbreviates.
-        long_forms: dict[str, str] = {}
-        for key in sorted(uses, key=lambda k: (-uses[k], k)):
-            short = _initials(key)
-            if short in uses and short not in long_forms:
-                long_forms[short] = key
+        long_forms = abbreviations(raw)
         self.by_paper = [{long_forms.get(key, key) for key in own} for own in raw]
         # The form most papers write; among equals, lower case, then alphabetically.
         self.written = {
@@ -370,6 +364,19 @@ def keyword_key(keyword: str) -> str:
     if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "is", "us")):
         words[-1] = last[:-1]
     return " ".join(words)
+
+
+def abbreviations(keys_per_paper: Sequence[set[str]]) -> dict[str, str]:
+    """Each keyword (by keyword_key) that abbreviates another the papers use, and the phrase it
+    stands for: "gan" -> "generative adversarial network" (its initials). An abbreviation of
+    several phrases stands for the most used one."""
+    uses = Counter(key for keys in keys_per_paper for key in keys)
+    long_forms: dict[str, str] = {}
+    for key in sorted(uses, key=lambda k: (-uses[k], k)):
+        short = _initials(key)
+        if short in uses and short not in long_forms:
+            long_forms[short] = key
+    return long_forms
 
 
 def _two_ideas(keys: Sequence[str]) -> list[str]:
