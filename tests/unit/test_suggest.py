@@ -375,6 +375,14 @@ def test_a_bibtex_library_with_keywords_gets_a_draft_named_by_them(
     assert names == {"Generative adversarial networks", "Reinforcement learning"}, names
 
 
+# A second subject for the small collections below, so each has two clusters to tell apart.
+CORAL_REEFS = [
+    ("Coral reef bleaching", "Coral reefs bleach in marine heatwaves; reef recovery."),
+    ("Reef fish diversity", "Fish diversity on coral reefs after bleaching."),
+    ("Coral spawning cycles", "Spawning of coral on reefs and larval settlement."),
+]
+
+
 def test_a_name_starts_from_what_the_clusters_titles_share() -> None:
     # "exact" fills the abstracts, but the titles say what the papers are: lattice Boltzmann
     # methods. The words "mixture experts" are counted without their "of", and shown with it.
@@ -434,9 +442,7 @@ def test_a_hyphenated_word_s_first_part_is_no_shared_idea() -> None:
          "Plasmonic sensors read out at long wavelengths; plasmonic resonance shifts."),
         ("Near-unity absorption in plasmonic films",
          "Thin plasmonic films absorb nearly all light; plasmonic losses."),
-        ("Coral reef bleaching", "Coral reefs bleach in marine heatwaves; reef recovery."),
-        ("Reef fish diversity", "Fish diversity on coral reefs after bleaching."),
-        ("Coral spawning cycles", "Spawning of coral on reefs and larval settlement."),
+        *CORAL_REEFS,
     ]  # fmt: skip
     names = [d.name for d in suggest(from_texts(texts), 2)]
     assert not any(re.search(r"\bnear\b(?!-)", n, re.IGNORECASE) for n in names), names
@@ -448,9 +454,7 @@ def test_a_description_keeps_a_name_s_proper_capital() -> None:
         ("Bayesian optimisation of catalysts", "We tune catalysts with a Bayesian surrogate."),
         ("Bayesian calibration of climate codes", "A Bayesian posterior over climate parameters."),
         ("Bayesian design of trials", "Trials are designed with Bayesian decision rules."),
-        ("Coral reef bleaching", "Coral reefs bleach in marine heatwaves; reef recovery."),
-        ("Reef fish diversity", "Fish diversity on coral reefs after bleaching."),
-        ("Coral spawning cycles", "Spawning of coral on reefs and larval settlement."),
+        *CORAL_REEFS,
     ]
     papers = from_texts(texts)
     drafts = suggest(papers, 2)
