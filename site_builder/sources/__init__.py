@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Diagnostic, Warn
 from ..model import Link
+from .arxiv_subjects import split_subjects
 from .clean import arxiv_month
 
 
@@ -146,9 +147,16 @@ class Collector:
             else:
                 date = self.options.today
                 self.warn(f"no date; dated {date.isoformat()}", line, place)
+        # Subject names a reference manager put among the keywords are arXiv categories.
+        keywords, categories = split_subjects(
+            fields.pop("keywords", ()),  # type: ignore[arg-type]
+            fields.pop("categories", ()),  # type: ignore[arg-type]
+        )
         record = Record(
             title=title,
             date=date,
+            keywords=keywords,
+            categories=categories,
             line=line or 1,
             origin=self.origin,
             place="" if line is not None else place,

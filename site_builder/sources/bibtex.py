@@ -128,5 +128,13 @@ def parse(path: Path, options: Options) -> ParseResult:
             ),
             venue=one_line(latex_to_text(venue)) if venue else None,
             keywords=split_list(latex_to_text(fields.get("keywords", ""))),
+            # NASA ADS and Google Scholar name an arXiv paper's primary category so.
+            categories=_primary_class(fields.get("primaryclass", "")),
         )
     return out.result()
+
+
+def _primary_class(value: str) -> tuple[str, ...]:
+    """``primaryClass = {cs.CV}`` as a category; anything not shaped like one is ignored."""
+    value = value.strip()
+    return (value,) if re.fullmatch(r"[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?", value) else ()

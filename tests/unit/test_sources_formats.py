@@ -283,3 +283,26 @@ def test_json_no_format_knows(tmp_path: Path) -> None:
 def test_broken_json_is_a_json_error_not_a_dump(tmp_path: Path) -> None:
     err = bad(tmp_path, "x.json", '[{"paper": {"title": "x"}},\n')
     assert str(err) == f"{tmp_path / 'x.json'}:2:1: not valid JSON: Expecting value"
+
+
+def test_arxiv_subject_keywords_are_categories() -> None:
+    # Zotero and NASA ADS give arXiv's subjects as keywords ("Computer Science - Machine
+    # Learning"); they are categories, and the user's own keywords stay keywords.
+    score, qubits, parts = records("arxiv-subjects.bib")
+    assert score.categories == ("cs.LG", "stat.ML")
+    assert score.keywords == ("to read",)
+    assert qubits.categories == ("quant-ph", "cond-mat.supr-con") and qubits.keywords == ()
+    # ADS names the primary category too: it comes first, once.
+    assert parts.categories == ("cs.CV",) and parts.keywords == ()
+    assert parts.arxiv == "1804.01438"
+
+
+def test_arxiv_subject_keywords_in_csl_json(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    path.write_text(
+        '[{"id": "x", "type": "article", "title": "Sparse attention",'
+        ' "issued": {"date-parts": [[2024, 2, 1]]},'
+        ' "keyword": "Computer Science - Computation and Language, sparsity"}]'
+    )
+    (record,) = parse_source(path, OPTS).records
+    assert record.categories == ("cs.CL",) and record.keywords == ("sparsity",)
