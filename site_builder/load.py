@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import frontmatter
+from .arxiv_subjects import split_subjects
 from .config import Config
 from .errors import ContentError, Diagnostic, SiteError, raise_collected, suggestion
 from .model import ABSTRACT_FORMATS, LINK_KINDS, Link, Paper
@@ -130,6 +131,9 @@ def load_paper(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
     title, date = _text(values["title"]), values["date"]
     assert title is not None and isinstance(date, dt.date) and isinstance(slug, str)
     topics: tuple[str, ...] = values["topics"]  # type: ignore[assignment]
+    # A keyword naming an arXiv subject ("Computer Science - Machine Learning", as files
+    # ingested before ingest read them so still hold) is that category.
+    keywords, categories = split_subjects(values["keywords"], values["categories"])  # type: ignore[arg-type]
     paper = Paper(
         slug=slug,
         title=" ".join(title.split()),
@@ -142,8 +146,8 @@ def load_paper(path: Path, label: str) -> tuple[Paper, tuple[Diagnostic, ...]]:
         doi=values["doi"],  # type: ignore[arg-type]
         source=_text(values["source"]),
         venue=_text(values["venue"]),
-        categories=values["categories"],  # type: ignore[arg-type]
-        keywords=values["keywords"],  # type: ignore[arg-type]
+        categories=categories,
+        keywords=keywords,
         openreview=values["openreview"],  # type: ignore[arg-type]
         path=path,
         topics_from_file="topics" in meta and bool(topics),

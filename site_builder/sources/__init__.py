@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..arxiv_subjects import split_subjects
 from ..errors import ContentError, Diagnostic, Warn
 from ..model import Link
-from .arxiv_subjects import split_subjects
 from .clean import arxiv_month
 
 

@@ -1,4 +1,5 @@
-"""arXiv subject names, as reference managers write them into keywords, read as categories.
+"""arXiv subject names, as reference managers write them into keywords, read as categories
+(by ingest and by the loader).
 
 Zotero, NASA ADS and Google Scholar give an arXiv paper's subjects as keywords such as
 "Computer Science - Machine Learning" or "Quantum Physics": the arXiv listing's own names,
@@ -256,7 +257,11 @@ _CATEGORY_OF = _table()
 def category_of(keyword: str) -> str | None:
     """The arXiv category a keyword names ("Computer Science - Machine Learning" -> "cs.LG"),
     or None when it is not an arXiv subject name."""
-    return _CATEGORY_OF.get(_key(keyword))
+    folded = keyword.casefold()
+    code = _CATEGORY_OF.get(folded)
+    if code is None and ("-" in folded or "\u2013" in folded or "\u2014" in folded):
+        code = _CATEGORY_OF.get(_key(keyword))  # odd spacing round the dash: the slow path
+    return code
 
 
 def split_subjects(
