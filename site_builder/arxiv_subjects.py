@@ -252,16 +252,21 @@ def _table() -> dict[str, str]:
 
 
 _CATEGORY_OF = _table()
+# The first pieces of the names that hold a comma ("computer science - distributed").
+_COMMA_STARTS = frozenset(name.split(",")[0] for name in _CATEGORY_OF if "," in name)
+
+
+def _lookup_key(keyword: str) -> str:
+    folded = keyword.casefold()
+    if " -" in folded or "- " in folded or "\u2013" in folded or "\u2014" in folded:
+        return _key(keyword)  # a dash with spaces: maybe a subject name, its spacing evened
+    return folded
 
 
 def category_of(keyword: str) -> str | None:
     """The arXiv category a keyword names ("Computer Science - Machine Learning" -> "cs.LG"),
     or None when it is not an arXiv subject name."""
-    folded = keyword.casefold()
-    code = _CATEGORY_OF.get(folded)
-    if code is None and ("-" in folded or "\u2013" in folded or "\u2014" in folded):
-        code = _CATEGORY_OF.get(_key(keyword))  # odd spacing round the dash: the slow path
-    return code
+    return _CATEGORY_OF.get(_lookup_key(keyword))
 
 
 def split_subjects(
@@ -271,10 +276,21 @@ def split_subjects(
     ``categories`` as their codes, each category once."""
     kept: list[str] = []
     found = list(categories)
-    for keyword in keywords:
-        code = category_of(keyword)
+    i = 0
+    while i < len(keywords):
+        # Three subject names hold commas ("Computer Science - Distributed, Parallel, and
+        # Cluster Computing"), which a comma-separated keyword list has split: join them back.
+        code, width = category_of(keywords[i]), 1
+        if code is None and _lookup_key(keywords[i]) in _COMMA_STARTS:
+            for width in (3, 2):
+                code = category_of(", ".join(keywords[i : i + width]))
+                if code is not None:
+                    break
         if code is None:
-            kept.append(keyword)
-        elif code not in found:
+            kept.append(keywords[i])
+            i += 1
+            continue
+        if code not in found:
             found.append(code)
+        i += width
     return tuple(kept), tuple(found)

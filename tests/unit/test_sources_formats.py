@@ -291,7 +291,9 @@ def test_arxiv_subject_keywords_are_categories() -> None:
     score, qubits, parts = records("arxiv-subjects.bib")
     assert score.categories == ("cs.LG", "stat.ML")
     assert score.keywords == ("to read",)
-    assert qubits.categories == ("quant-ph", "cond-mat.supr-con") and qubits.keywords == ()
+    # A subject name with commas in it, split by the keyword list's commas, is still one.
+    assert qubits.categories == ("quant-ph", "cond-mat.supr-con", "cs.DC")
+    assert qubits.keywords == ("error budgets",)
     # ADS names the primary category too: it comes first, once.
     assert parts.categories == ("cs.CV",) and parts.keywords == ()
     assert parts.arxiv == "1804.01438"
