@@ -366,13 +366,10 @@ def test_crlf_and_bom_content_file(tmp_path: Path) -> None:
 def test_a_keyword_naming_an_arxiv_subject_is_a_category(tmp_path: Path) -> None:
     # Files ingested from a Zotero export before ingest read arXiv subjects as categories.
     config = make_site(tmp_path)
-    write_paper(
-        config,
-        "a.md",
-        "---\ntitle: Sparse attention\ndate: 2024-02-01\ncategories: [cs.CL]\n"
-        "keywords: [Computer Science - Computation and Language, sparsity,"
-        " Computer Science - Machine Learning]\n---\nText.\n",
+    subjects = (
+        "Computer Science - Computation and Language, sparsity, Computer Science - Machine Learning"
     )
+    write_paper(config, "a.md", paper_text(extra=f"categories: [cs.CL]\nkeywords: [{subjects}]\n"))
     (paper,) = load_papers(config)[0]
     assert paper.categories == ("cs.CL", "cs.LG")
     assert paper.keywords == ("sparsity",)
