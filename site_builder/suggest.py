@@ -133,6 +133,8 @@ TITLE_MIN_PAPERS = 2
 AUTHOR_MIN_PAPERS = 2
 AUTHOR_PRECISION = 0.5
 AUTHOR_KEYWORDS = 6
+# A keyword longer than this is a sentence or junk, not a name ("x" * 300 in a hostile file).
+AUTHOR_KEYWORD_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -294,7 +296,7 @@ class _AuthorKeywords:
             for keyword in paper.keywords:
                 shown = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", keyword)  # "(MDP)" says it again
                 shown = re.sub(r"\s+", " ", shown).strip()
-                if phrase_problem(shown.lower()) is not None:
+                if len(shown) > AUTHOR_KEYWORD_CHARS or phrase_problem(shown.lower()) is not None:
                     continue  # "C++", "$\\alpha$-divergence": no phrase a taxonomy can hold
                 key = keyword_key(shown)
                 forms.setdefault(key, Counter())[shown] += 1

@@ -339,18 +339,18 @@ def test_a_collection_with_authors_keywords_is_named_in_their_words() -> None:
 
 
 def test_an_authors_keyword_no_taxonomy_can_hold_names_nothing() -> None:
-    # "C++" and "$\alpha$-divergence" are no keyword phrase; a bracketed abbreviation is
-    # dropped from the phrase ("Markov decision process (MDP)").
+    # "C++" and "$\alpha$-divergence" are no keyword phrase, nor is 300 characters of junk; a
+    # bracketed abbreviation is dropped from the phrase ("Markov decision process (MDP)").
     rows = [
         (t, a, [*k[:1], "C++", "$\\alpha$-divergence", "Markov Decision Process (MDP)"])
         for t, a, k in CONFERENCE[3:]
     ]
-    rows += [(t, a, ["C++", "$\\alpha$-divergence"]) for t, a, _k in CONFERENCE[:3]]
+    rows += [(t, a, ["C++", "$\\alpha$-divergence", "x" * 300]) for t, a, _k in CONFERENCE[:3]]
     papers = with_keywords(rows)
     drafts = suggest(papers, 2)
     names = sorted(d.name for d in drafts)
     assert "Markov decision process and reinforcement learning" in names, names
-    assert not any("+" in n or "$" in n for n in names), names
+    assert not any("+" in n or "$" in n or "xxx" in n for n in names), names
     parse_taxonomy(draft_yaml(papers, drafts), Path("draft.yaml"))  # loads: no bad phrase
 
 
