@@ -108,6 +108,9 @@ _EXAMPLES = 3  # titles shown per topic
 # How a name's words are written is read from the cluster's most typical papers, at most
 # this many: enough to see how a field writes a word, and a name costs the same at 100k.
 _CASE_SAMPLE = 500
+# Not where a sentence starts, where every word has a capital (searched from a text's second
+# character, so not at its start either).
+_MID_SENTENCE = r"(?<![.!?:]\s)"
 # The draft's scoring: a paper joins a second draft topic only when it scores nearly as well
 # there (secondary_ratio) or very strongly (strong_score). Clusters partition the papers, and
 # their keyword lists overlap, so the default rule (0.4 of the best, or 12) gave many papers a
@@ -256,10 +259,10 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
             ]
             name = " and ".join(shown)
         else:
-            ideas = _title_terms(titled, title_df, inside, vocab) + [t for t, _ in terms]
+            candidates = _title_terms(titled, title_df, inside, vocab) + [t for t, _ in terms]
             sample = [f"{papers[i].title} {papers[i].abstract}" for i in members[:_CASE_SAMPLE]]
             words = _name_words(
-                ideas,
+                candidates,
                 per_class[row],
                 vocab,
                 index,
@@ -350,9 +353,8 @@ def _keyword_as_written(keyword: str, papers: Sequence[Paper]) -> str:
 def _case(word: str, texts: Sequence[str]) -> str:
     """``word`` as most of its mid-sentence uses in ``texts`` write it; lower case when none
     do, or on a tie."""
-    # Not after the start of a sentence, where every word has a capital.
-    pattern = re.compile(rf"(?<![.!?:]\s)(?<!^)(?<![\w\-]){re.escape(word)}(?![\w\-])", re.I)
-    forms = Counter(m.group(0) for text in texts for m in pattern.finditer(text))
+    pattern = re.compile(_MID_SENTENCE + _phrase_pattern(word), re.IGNORECASE)
+    forms = Counter(m.group(0) for text in texts for m in pattern.finditer(text, 1))
     lower = word.lower()
     best = max(forms, key=lambda f: (forms[f], f == lower), default=lower)
     return best if forms[best] > forms[lower] else lower
@@ -382,15 +384,14 @@ def abbreviations(keys_per_paper: Sequence[set[str]]) -> dict[str, str]:
 
 
 def _two_ideas(keys: Sequence[str]) -> list[str]:
-    """The best author keyword and the next one that is not another spelling of it ("GAN" for
-    "generative adversarial networks") or a part of it ("deep reinforcement learning" beside
-    "reinforcement learning")."""
+    """The best author keyword and the next one that is not a part or another spelling of it
+    ("deep reinforcement learning" beside "reinforcement learning"; abbreviations are already
+    read as their phrases)."""
     first = keys[0]
     for key in keys[1:]:
         a, b = first.split(), key.split()
-        if _covers(a, b) or _covers(b, a) or _initials(first) == key or _initials(key) == first:
-            continue
-        return [first, key]
+        if not (_covers(a, b) or _covers(b, a)):
+            return [first, key]
     return [first]
 
 
@@ -574,8 +575,7 @@ def _as_written(term: str, papers: Sequence[Paper]) -> str:
     "Bayesian", "mixture of experts": the counting drops "of" and "the"); else as the titles
     and abstracts write it; as counted (lower case, one space) when they never write it so."""
     anywhere = re.compile(_phrase_pattern(term), re.IGNORECASE)
-    # Not where a sentence starts, where every word has a capital.
-    mid = re.compile(r"(?<![.!?:]\s)" + _phrase_pattern(term), re.IGNORECASE)
+    mid = re.compile(_MID_SENTENCE + _phrase_pattern(term), re.IGNORECASE)
     # Abstracts first, leaving out a match at an abstract's start (not mid sentence); then,
     # for a term only titles hold, titles and abstracts.
     searches = (
