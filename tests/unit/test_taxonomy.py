@@ -86,6 +86,13 @@ def test_default_taxonomy_has_the_topics_researchers_browse_by(default: Taxonomy
         "vision-language-models",
         "remote-sensing",
         "spiking-neural-networks",
+        "neuroscience",
+        "wireless-and-signal-processing",
+        "finance-and-economics",
+        "quantum-machine-learning",
+        "cybersecurity",
+        "combinatorial-optimization",
+        "geometric-deep-learning",
     ):
         assert slug in slugs
 
@@ -478,6 +485,63 @@ SPLITS = [
         "llm-agents",
         ("reinforcement-learning",),
     ),
+    (
+        "decoding EEG is neuroscience, a brain tumour is medical imaging",
+        "Decoding Imagined Speech from EEG Recordings",
+        "We decode imagined words from the EEG of 20 participants with a convolutional model "
+        "over the electrode signals and compare it with fMRI decoders of the same brain areas.",
+        "neuroscience",
+        ("medical-imaging",),
+    ),
+    (
+        "channel estimation is wireless, not time series",
+        "Learned Channel Estimation for Massive MIMO",
+        "We estimate the channel state information of a massive MIMO base station from few "
+        "pilots with a denoising network, and use it for beamforming in an OFDM downlink.",
+        "wireless-and-signal-processing",
+        ("time-series",),
+    ),
+    (
+        "portfolio construction is finance",
+        "Risk-Aware Portfolio Allocation with Deep Reinforcement Learning",
+        "We train an agent to rebalance a portfolio of stocks each trading day under transaction "
+        "costs, and compare it with mean-variance allocation on ten years of financial data.",
+        "finance-and-economics",
+        (),
+    ),
+    (
+        "a variational quantum circuit is quantum machine learning",
+        "Barren Plateaus in Variational Quantum Classifiers",
+        "Parameterized quantum circuits trained as classifiers lose their gradients as qubits "
+        "are added. We show a layerwise initialisation that keeps them trainable on NISQ devices.",
+        "quantum-machine-learning",
+        (),
+    ),
+    (
+        "malware detection is cybersecurity",
+        "Graph Embeddings of Call Graphs for Android Malware Detection",
+        "We detect Android malware from the call graphs of apps, embedding each graph and "
+        "classifying it; the detector stays accurate on malware families unseen in training.",
+        "cybersecurity",
+        (),
+    ),
+    (
+        "routing problems are combinatorial optimization, not robotics",
+        "Attention Models for the Capacitated Vehicle Routing Problem",
+        "We train an attention model with reinforcement learning to construct solutions of the "
+        "vehicle routing problem, and improve them with a learned local search, closing the gap "
+        "to an integer programming solver on instances of up to 500 customers.",
+        "combinatorial-optimization",
+        ("robotics",),
+    ),
+    (
+        "an equivariant network is geometric deep learning",
+        "SE(3)-Equivariant Networks for Point Clouds",
+        "We build rotation-equivariant layers from steerable kernels so that the network's "
+        "predictions on point clouds turn with the input; equivariance saves data augmentation.",
+        "geometric-deep-learning",
+        (),
+    ),
 ]
 
 
@@ -492,6 +556,19 @@ def test_neighbouring_topics_are_told_apart(
     assert topics[0] == names[first], (why, topics)
     for slug in absent:
         assert names[slug] not in topics, (why, topics)
+
+
+def test_quantum_physics_is_not_quantum_machine_learning(default: Taxonomy) -> None:
+    # "quantum" alone names half of physics; the topic needs quantum computing's own words.
+    names = by_slug(default)
+    topics = assign_topics(
+        "Mode-Locking in a Two-Section Quantum Dot Laser",
+        "We measure the mode-locking regimes of a quantum dot laser as the bias of its absorber "
+        "section changes, and explain them with a delay-differential model.",
+        default,
+        categories=("quant-ph", "physics.optics"),
+    )
+    assert names["quantum-machine-learning"] not in topics
 
 
 def test_vector_quantization_is_not_model_compression(default: Taxonomy) -> None:
