@@ -108,6 +108,7 @@ OTHER_FIELDS = (
     ("arxiv-math", "t"),
     ("arxiv-bio", "u"),
     ("arxiv-physics", "v"),
+    ("arxiv-eess", "w"),  # small and two themes (signal processing 42, audio 10): a weak check
 )
 KEYWORD_THEMES = 8  # as many as issue 9's conference had
 # The set a second person labelled too, blind to the first (<name>-keywords-b.yaml).
