@@ -16,9 +16,8 @@ import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -96,6 +95,7 @@ _GENERIC = frozenset(
     ]
 )
 _STOP = list(ENGLISH_STOP_WORDS | _GENERIC)
+_STOP_SET = frozenset(_STOP)
 # What hyphenated words leave when split ("end-to-end", "multi-agent", "self-supervised"):
 # kept for the phrases they start ("multi agent"), never a keyword on their own.
 _FRAGMENTS = frozenset(["end", "multi", "non", "pre", "self", "semi", "cross", "co"])
@@ -260,15 +260,14 @@ def suggest(papers: Sequence[Paper], n_topics: int | None = None) -> tuple[Draft
             name = " and ".join(shown)
         else:
             candidates = _title_terms(titled, title_df, inside, vocab) + [t for t, _ in terms]
-            sample = [f"{papers[i].title} {papers[i].abstract}" for i in members[:_CASE_SAMPLE]]
+            sample = [f"{papers[i].title}. {papers[i].abstract}" for i in members[:_CASE_SAMPLE]]
             words = _name_words(
                 candidates,
                 per_class[row],
                 vocab,
                 index,
                 phrases,
-                partial(_prefix_only, texts=sample),
-                partial(_written, texts=sample),
+                sample,
             )
             name = " and ".join(_as_written(w, [papers[i] for i in members]) for w in words)
         drafts.append(
@@ -427,6 +426,34 @@ def _prefix_only(word: str, texts: Sequence[str]) -> bool:
     return bool(uses) and uses.count("-") >= PHRASE_SHARE * len(uses)
 
 
+def _longer_phrase(phrase: str, texts: Sequence[str]) -> str:
+    """``phrase`` and the word the texts nearly always (PHRASE_SHARE) write after it, as they
+    most often write it: the counting stops at two words, so "recurrent neural" is said as
+    "recurrent neural networks". Else the phrase itself."""
+    pattern = re.compile(_phrase_pattern(phrase) + r"(?:\s+([^\W\d_][\w\-]*))?", re.IGNORECASE)
+    after = [m.group(1) for text in texts for m in pattern.finditer(text)]
+    nexts = Counter(w.lower().removesuffix("s") for w in after if w)
+    if not nexts:
+        return phrase
+    stem, uses = min(nexts.items(), key=lambda kv: (-kv[1], kv[0]))
+    forms = Counter(w.lower() for w in after if w and w.lower().removesuffix("s") == stem)
+    form = min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    if uses < PHRASE_SHARE * len(after) or {form, stem} & (_STOP_SET | _FRAGMENTS):
+        return phrase
+    return f"{phrase} {form}"
+
+
+def _says_most(longer: str, shorter: str, texts: Sequence[str]) -> bool:
+    """Whether the texts write ``shorter`` as part of ``longer`` in at least PHRASE_SHARE of
+    its uses."""
+
+    def uses(phrase: str) -> int:
+        pattern = re.compile(_phrase_pattern(phrase), re.IGNORECASE)
+        return sum(len(pattern.findall(text)) for text in texts)
+
+    return uses(longer) >= PHRASE_SHARE * uses(shorter)
+
+
 def _written(phrase: str, texts: Sequence[str]) -> bool:
     """Whether some text writes the words of ``phrase`` together, as _as_written finds them."""
     pattern = re.compile(_phrase_pattern(phrase), re.IGNORECASE)
@@ -458,27 +485,34 @@ def _name_words(
     vocab: np.ndarray,
     index: dict[str, int],
     phrases: dict[str, list[int]],
-    prefix_only: Callable[[str], bool],
-    written: Callable[[str], bool],
+    texts: Sequence[str],
 ) -> list[str]:
     """The topic's two best ideas for its name: its best terms, each word shown as the phrase
-    the cluster nearly always uses it in ("series" as "time series", "fine" as "fine tuning"),
-    skipping a term the first already says and a word written only as the first part of
-    hyphenated ones."""
+    the cluster nearly always uses it in ("series" as "time series", "fine" as "fine tuning")
+    and each two-word phrase with the word nearly always after it, skipping a term the first
+    already says and a word written only as the first part of hyphenated ones. ``texts`` are
+    the cluster's most typical titles and abstracts, each title ended by a full stop so that
+    no phrase runs from a title into its abstract."""
     chosen: list[str] = []
     for term in terms:
         shown = term
         if " " not in term:
             shown = _usual_phrase(term, freq, vocab, index, phrases)
         words = shown.split()
-        if len(words) == 1 and prefix_only(shown):
+        if len(words) == 1 and _prefix_only(shown, texts):
             continue
-        if len(words) > 1 and not written(shown):
+        if len(words) > 1 and not _written(shown, texts):
             continue  # counted across two pieces ("... catalysts. Bayesian ..."), never written
+        if len(words) == 2:
+            shown = _longer_phrase(shown, texts)
+            words = shown.split()
         if any(shown in (c + "s", c + "es") or c in (shown + "s", shown + "es") for c in chosen):
             continue  # "LLM" then "LLMs": one word, too short to share four letters
         held = [n for n, c in enumerate(chosen) if _covers(c.split(), words)]
-        if held:  # "species" then "diversity" as "species diversity": one idea, said better
+        if held and (" " not in chosen[held[0]] or _says_most(shown, chosen[held[0]], texts)):
+            # "species" then "diversity" as "species diversity": one idea, said better; a
+            # phrase only when that is how it is written ("recurrent neural networks" for
+            # "neural networks", but "dark energy" stays, not "interacting dark energy")
             chosen[held[0]] = shown
             continue
         if any(_covers(words, c.split()) for c in chosen):
@@ -486,7 +520,8 @@ def _name_words(
         if any(_covers([w], c.split()) for w in words for c in chosen):
             continue  # "coral reef" then "reef bleaching": the name needs a second idea
         pair = _pair(chosen[-1], shown, freq, index) if chosen else None
-        if pair and written(pair):  # "dark" then "energy" as "dark energy", not "Dark and energy"
+        # "dark" then "energy" as "dark energy", not "Dark and energy"
+        if pair and _written(pair, texts):
             chosen[-1] = pair
             continue
         chosen.append(shown)

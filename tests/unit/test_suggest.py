@@ -461,3 +461,22 @@ def test_a_description_keeps_a_name_s_proper_capital() -> None:
     assert any(d.name.startswith("Bayesian") for d in drafts), [d.name for d in drafts]
     text = draft_yaml(papers, drafts)
     assert 'description: "Papers about Bayesian' in text, text
+
+
+def test_a_two_word_idea_the_papers_always_continue_is_said_in_full() -> None:
+    # Terms are counted up to two words, so "recurrent neural" is a term; the papers always
+    # write "recurrent neural network(s)", and the name says so.
+    texts = [
+        ("Recurrent neural networks for speech",
+         "Recurrent neural networks model speech frames; a recurrent neural network is small."),
+        ("Training recurrent neural networks stably",
+         "Gradients of recurrent neural networks explode; we clip them."),
+        ("Recurrent neural network language models",
+         "A recurrent neural network predicts the next word of a sentence."),
+        ("Coral reef bleaching", "Coral reefs bleach in marine heatwaves; reef recovery."),
+        ("Reef fish diversity", "Fish diversity on coral reefs after bleaching."),
+        ("Coral spawning cycles", "Spawning of coral on reefs and larval settlement."),
+    ]  # fmt: skip
+    names = [d.name for d in suggest(from_texts(texts), 2)]
+    rnn = next(n for n in names if n.lower().startswith("recurrent"))
+    assert rnn.startswith("Recurrent neural network"), names
