@@ -342,17 +342,29 @@ def _swap(staging: Path, output_dir: Path, background: bool = False) -> None:
         os.rename(staging, output_dir)
 
 
-PATCH_LIMIT = 400  # changed files up to which a rebuild patches output/ in place
+PATCH_LIMIT = 400  # changed files up to which a rebuild always patches output/ in place
+PATCH_SHARE = 0.5  # ...and up to this share of the site's files: linking them all costs more
+
+
+def patch_pays(changed: int, total: int) -> bool:
+    """Whether a rebuild that changes ``changed`` of ``total`` files patches output/ in place
+    rather than staging a hard-linked copy of it. Linking 25,000 files takes seconds; a
+    taxonomy edit that moves a few hundred papers changes a few thousand pages."""
+    return changed <= max(PATCH_LIMIT, int(total * PATCH_SHARE))
 
 
 class Patch:
-    """A small rebuild written into output/ in place, instead of a staged copy of the whole
-    site (hard-linking 25,000 files costs more than rendering a few pages).
+    """A rebuild written into output/ in place, instead of a staged copy of the whole site
+    (hard-linking 25,000 files costs more than rendering a few thousand pages).
 
-    Files are rendered into memory first (``write``); ``commit`` then replaces each with a
-    rename, so a reader never sees a half-written file, and a build that fails before
-    ``commit`` changes nothing. During ``commit`` the marker names no build: if the process
-    dies there, the next build trusts nothing of output/ and renders everything.
+    Each file is written to a hidden temporary file beside its target as it is rendered (by
+    this process or a forked worker, which names it the same way); ``commit`` then renames
+    each into place, so a reader never sees a half-written file and no page is held in
+    memory. From the moment the patch starts until ``commit`` ends, the marker names no
+    build: if the process dies, the next build trusts nothing of output/ and renders
+    everything into a fresh folder, which also drops any temporary file left behind.
+    ``abort`` (a failed or cancelled build) removes the temporary files and puts the marker
+    back, so output/ is exactly the previous site again.
     """
 
     def __init__(self, output_dir: Path, *, build_id: str = "", built_for: str = "/"):
@@ -361,16 +373,35 @@ class Patch:
         self.path = output_dir  # where finalize steps look for the carried-over site
         self.build_id = build_id
         self.built_for = built_for  # the base URL (or path) the pages link under
-        self.pending: dict[str, bytes | Path] = {}
+        self.owner = os.getpid()  # workers name their temporary files after the parent
+        self.pending: dict[str, None] = {}  # files written to temporary names, in order
         self.files = 0
+        self._committing = False
+        marker = output_dir / MARKER
+        self._marker_before = marker.read_bytes() if marker.is_file() else None
+        output_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text("Built by site-builder; replaced on every build.\nbuild (updating)\n")
+
+    def _temporary(self, rel: str) -> Path:
+        target = _target(self.output_dir, rel)  # refuses a path outside the folder
+        return target.with_name(f".{target.name}.site-builder-{self.owner}.tmp")
 
     def write(self, rel: str, data: bytes) -> None:
-        _target(self.output_dir, rel)  # refuses a path outside the folder before anything
-        self.pending[rel] = data
+        tmp = self._temporary(rel)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        self.pending[rel] = None
 
     def copy(self, source: Path, rel: str) -> None:
-        _target(self.output_dir, rel)
-        self.pending[rel] = source
+        tmp = self._temporary(rel)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp)
+        self.pending[rel] = None
+
+    def adopt(self, rels: Iterable[str]) -> None:
+        """Files a forked worker wrote (to the same temporary names): commit them too."""
+        for rel in rels:
+            self.pending[rel] = None
 
     def commit(
         self, gone: Iterable[str] = (), finalize: Callable[[Path], None] | None = None
@@ -378,19 +409,11 @@ class Patch:
         """Put every pending file in place, remove ``gone``, run ``finalize`` (which builds
         the search index into a folder of its own), then write the marker."""
         out = self.output_dir
-        marker = out / MARKER
-        marker.write_text("Built by site-builder; replaced on every build.\nbuild (updating)\n")
-        suffix = f".site-builder-{os.getpid()}.tmp"
-        for rel, data in self.pending.items():
-            target = _target(out, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name("." + target.name + suffix)
-            if isinstance(data, Path):
-                shutil.copyfile(data, tmp)
-            else:
-                tmp.write_bytes(data)
-            os.replace(tmp, target)  # replaces the hard link, never writes through it
+        self._committing = True  # from here on output/ is partly new: abort keeps no marker
+        for rel in self.pending:
+            os.replace(self._temporary(rel), _target(out, rel))  # never writes through a link
             self.files += 1
+        self.pending.clear()
         for rel in sorted(gone):
             target = _target(out, rel)
             with contextlib.suppress(FileNotFoundError):
@@ -404,10 +427,27 @@ class Patch:
                 parent = parent.parent
         if finalize is not None:
             finalize(out)
-        marker.write_text(marker_text(self.build_id, self.built_for))
+        (out / MARKER).write_text(marker_text(self.build_id, self.built_for))
 
     def abort(self) -> None:
+        """Remove every temporary file of this patch (a worker's too, adopted or not) and,
+        unless ``commit`` had begun replacing files, put the marker back as it was."""
+        ending = f".site-builder-{self.owner}.tmp"
+        for root, _dirs, files in os.walk(self.output_dir, topdown=False):
+            for name in files:
+                if name.startswith(".") and name.endswith(ending):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(root, name))
+            if root != str(self.output_dir) and not os.listdir(root):
+                os.rmdir(root)  # made for a new page: a built output has no empty folder
         self.pending.clear()
+        marker = self.output_dir / MARKER
+        if self._committing:
+            return  # the marker still says "updating": the next build renders everything
+        if self._marker_before is None:
+            marker.unlink(missing_ok=True)
+        else:
+            marker.write_bytes(self._marker_before)
 
 
 def replace_folder(new: Path, target: Path) -> None:

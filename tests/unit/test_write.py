@@ -317,3 +317,54 @@ def test_a_patch_killed_midway_leaves_an_output_no_build_trusts(output: Path) ->
     with pytest.raises(KeyboardInterrupt):
         patch.commit(finalize=die)
     assert output_build_id(output) not in ("test", "second")  # the next build renders all
+
+
+def _worker_writes(patch: Patch, rel: str, data: bytes) -> None:
+    patch.write(rel, data)
+
+
+def test_files_a_forked_worker_writes_go_in_with_the_patch(output: Path) -> None:
+    import multiprocessing
+
+    write_site(output, [("index.html", b"home"), ("papers/a/index.html", b"a")], NO_ASSETS)
+    patch = Patch(output, build_id="second")
+    child = multiprocessing.get_context("fork").Process(
+        target=_worker_writes, args=(patch, "papers/a/index.html", b"a, from a worker")
+    )
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    assert (output / "papers" / "a" / "index.html").read_bytes() == b"a"  # not before commit
+    patch.adopt(["papers/a/index.html"])
+    patch.commit()
+    assert (output / "papers" / "a" / "index.html").read_bytes() == b"a, from a worker"
+    assert "build second" in (output / MARKER).read_text()
+    assert not [p for p in output.rglob("*") if ".tmp" in p.name]
+
+
+def test_an_aborted_patch_leaves_no_temporary_file_even_a_workers(output: Path) -> None:
+    import multiprocessing
+
+    write_site(output, [("index.html", b"home")], NO_ASSETS)
+    before = sorted(p.relative_to(output).as_posix() for p in output.rglob("*"))
+    marker = (output / MARKER).read_text()
+    patch = Patch(output, build_id="second")
+    assert "build second" not in (output / MARKER).read_text()  # while it runs: no build
+    patch.write("index.html", b"new home")
+    child = multiprocessing.get_context("fork").Process(
+        target=_worker_writes, args=(patch, "papers/b/index.html", b"b")
+    )
+    child.start()
+    child.join()  # written, never adopted: the build failed before the worker reported
+    patch.abort()
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == before
+    assert (output / "index.html").read_bytes() == b"home"
+    assert (output / MARKER).read_text() == marker
+
+
+def test_a_rebuild_patches_in_place_up_to_half_the_site() -> None:
+    from site_builder.write import PATCH_LIMIT, patch_pays
+
+    assert patch_pays(PATCH_LIMIT, 10)  # small rebuilds always
+    assert patch_pays(2_500, 25_000)  # a taxonomy edit that moves a few hundred papers
+    assert not patch_pays(20_000, 25_000)  # a template edit: stage a fresh copy
