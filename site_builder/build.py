@@ -33,23 +33,38 @@ from .model import Paper, Site
 from .outputs import search
 from .plan import PlanInputs, plan
 from .render import RouteRenderer, TemplateHashes, make_environment, make_loader
-from .routes import PAPER, PAPER_BIB, Route
+from .routes import (
+    AUTHOR_FEED,
+    PAPER,
+    PAPER_BIB,
+    PAPERS_JSON,
+    SITE_FEED,
+    SITEMAP,
+    TOPIC_BIB,
+    TOPIC_FEED,
+    Route,
+)
 from .search_index import SearchRecord
 from .taxonomy import default_taxonomy_path
 from .urls import Urls
 from .validate import validate_sources
 from .views import CardView, ViewStore
 from .write import (
-    PATCH_LIMIT,
     Assets,
     Patch,
     Staging,
     collect_assets,
     output_build_id,
+    patch_pays,
     replace_folder,
 )
 
 PARALLEL_FROM = 400  # routes to render before worker processes pay for themselves
+# Files a preview in the browser never shows: a serve rebuild leaves them to its follow-up
+# build (a taxonomy edit at 10,000 papers changes hundreds of feeds, half its render time).
+BACKGROUND = frozenset({SITE_FEED, TOPIC_FEED, AUTHOR_FEED, TOPIC_BIB, PAPERS_JSON, SITEMAP})
+# serve keeps the last build's cards (about 2 KB a paper) up to this many papers: 40 MB.
+CARD_MEMO_PAPERS = 20_000
 # A file modified this recently may be modified again within the same timestamp tick, with
 # the same size: its stat proves nothing yet, so it is read and hashed again next time (git's
 # "racy clean" problem).
@@ -201,6 +216,12 @@ class Builder:
         # In memory only (serve): paper -> fingerprint, and what related papers were made of.
         self._fingerprints: dict[tuple[Paper, tuple[str, ...]], str] = {}
         self._related_memo: Any = None
+        # In memory only (serve): the last build's cards, by slug, with the fingerprint they
+        # were made from, and what every card shares (base URL, topic slugs, math, author
+        # pages). A rebuild that re-lists thousands of unchanged papers (a taxonomy edit
+        # moves a few hundred between topics) reuses their cards instead of making each again.
+        self._cards: dict[str, tuple[str, CardView]] = {}
+        self._cards_for = ""
 
     def build(
         self,
@@ -309,6 +330,12 @@ class Builder:
             and output_build_id(out) == previous.output_id
         )
         todo = [r for r in routes if not reuse or previous.routes.get(r.output) != r.deps]
+        held: list[Route] = []  # serve: files no preview shows, left to the follow-up build
+        if defer_global and reuse:
+            held = [r for r in todo if r.kind in BACKGROUND]
+            if held:
+                todo = [r for r in todo if r.kind not in BACKGROUND]
+                pending.append("data files")
         assets_todo = [
             f
             for f in assets.files
@@ -326,8 +353,21 @@ class Builder:
             citation_keys=keys,
             author_pages=bool(site.authors),
         )
+        cards_for = _digest(u, config.math, config.site_dir, bool(site.authors),
+                            [(t.name, t.slug) for t in site.topics])  # fmt: skip
+        if self._cards and self._cards_for == cards_for:
+            views.cards.update(
+                (slug, card)
+                for slug, (fp, card) in self._cards.items()
+                if fingerprints.get(slug) == fp
+            )
         renderer = RouteRenderer(config, site, views, env, lambda: routes)
         state.routes = {r.output: r.deps for r in routes}
+        for r in held:  # what output/ still holds of them, so the follow-up renders them
+            if r.output in previous.routes:
+                state.routes[r.output] = previous.routes[r.output]
+            else:
+                del state.routes[r.output]
         state.assets = asset_hashes
         state.output_dir = str(out)
         last = _Last(config, site, taxonomy, keys, env,
@@ -356,7 +396,8 @@ class Builder:
         # The id names the output's content (every route and asset hash), so two builds of
         # the same sources write the same marker file, cold or incremental.
         build_id = _digest(sorted(state.routes.items()), sorted(asset_hashes.items()))
-        patching = reuse and len(todo) + len(assets_todo) <= PATCH_LIMIT
+        changed, total = len(todo) + len(assets_todo), len(routes) + len(assets.files)
+        patching = reuse and patch_pays(changed, total)
         staging: Staging | Patch = (
             Patch(out, build_id=build_id, built_for=built_for(config))
             if patching
@@ -371,6 +412,10 @@ class Builder:
                     staging.copy(static.source, static.out)
             clock.lap("assets")
             _render_all(renderer, views, todo, staging, jobs, progress, cancel)
+            if not self.cache.enabled and len(site.papers) <= CARD_MEMO_PAPERS:
+                self._cards = {s: (fingerprints[s], c) for s, c in views.cards.items()
+                               if s in fingerprints}  # fmt: skip
+                self._cards_for = cards_for
             views.forget_pages()  # every page is written: its cards are not needed again
             release_memory()
             clock.lap("render")
@@ -862,7 +907,7 @@ def _render_all(
     renderer: RouteRenderer,
     views: ViewStore,
     todo: list[Route],
-    staging: Staging,
+    staging: Staging | Patch,
     jobs: int | None,
     progress: Progress | None,
     cancel: Cancel | None = None,
@@ -890,12 +935,15 @@ def _render_all(
         for result in _in_workers(renderer, staging, batch, workers, keep_cards):
             count, cards, problems, titles, records = result
             views.adopt(cards, records, titles, problems)
-            staging.files += count
+            if not isinstance(staging, Patch):  # a patch counts its files as it commits
+                staging.files += count
             done += count
             if cancel is not None:
                 cancel()
             if progress:
                 progress(done, len(todo))
+        if isinstance(staging, Patch):  # the workers wrote these under the patch's names
+            staging.adopt(r.output for r in batch)
 
 
 _Result = tuple[
@@ -908,7 +956,7 @@ _Result = tuple[
 
 
 def _in_workers(
-    renderer: RouteRenderer, staging: Staging, batch: list[Route], workers: int, keep: bool
+    renderer: RouteRenderer, staging: Staging | Patch, batch: list[Route], workers: int, keep: bool
 ) -> Iterator[_Result]:
     size = max(50, min(500, len(batch) // (workers * 8) or 1))
     chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
@@ -954,7 +1002,7 @@ class _Failure:
 _WORKER: dict[str, Any] = {}  # set once in each worker process by _worker_init
 
 
-def _worker_init(renderer: RouteRenderer, staging: Staging, keep: bool) -> None:
+def _worker_init(renderer: RouteRenderer, staging: Staging | Patch, keep: bool) -> None:
     # A worker inherits the parent's signal handlers (serve turns SIGTERM into
     # KeyboardInterrupt): a worker must simply die when the pool terminates it, and leave
     # Ctrl-C to the parent.
@@ -965,7 +1013,7 @@ def _worker_init(renderer: RouteRenderer, staging: Staging, keep: bool) -> None:
 
 def _worker_render(chunk: list[Route]) -> _Result | _Failure:
     renderer: RouteRenderer = _WORKER["renderer"]
-    staging: Staging = _WORKER["staging"]
+    staging: Staging | Patch = _WORKER["staging"]
     views = renderer.views
     before_cards, before_titles = set(views.cards), set(views.titles)
     before_problems, before_records = set(views.problems), set(views.records)

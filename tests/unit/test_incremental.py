@@ -197,25 +197,30 @@ EDITS = st.lists(
 
 
 @settings(
-    max_examples=12,
+    max_examples=16,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(edits=EDITS)
+@given(edits=EDITS, serve=st.booleans())
 def test_incremental_output_is_byte_identical_to_a_cold_build(
-    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, int, bool, bool]]
+    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, int, bool, bool]], serve: bool
 ) -> None:
+    """``serve``: one Builder without the disk cache, as the dev server keeps it (it reuses
+    the last build's cards in memory), each rebuild deferring what it may, then the
+    follow-up build that finishes it."""
     root = tmp_path_factory.mktemp("edits")
     site = make_site(root)
     out, cold = root / "out", root / "cold"
-    warm = Builder(site)
+    warm = Builder(site, use_cache=not serve)
     warm.build(config(site, out))
     for kind, n, same_process, later in edits:
         if later:
             backdate(site)
             warm.build(config(site, out))  # reads what it no longer trusts, and trusts it
         edit(site, kind, n)
-        builder = warm if same_process else Builder(site)
+        builder = warm if same_process or serve else Builder(site)
+        if serve:
+            builder.build(config(site, out), defer_global=True)
         report = builder.build(config(site, out))
         shutil.rmtree(cold, ignore_errors=True)
         build(config(site, cold), use_cache=False)
@@ -450,3 +455,30 @@ def test_a_one_paper_edit_build_does_not_import_scikit_learn(tmp_path: Path) -> 
     assert done.stdout.strip().splitlines()[-1] == "False"
     page = tmp_path / "out" / "papers" / "paper-3" / "index.html"
     assert "A new closing sentence." in page.read_text()
+
+
+def test_a_taxonomy_edit_in_serve_patches_output_in_place_and_equals_a_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild over the small-patch limit but under half the site is written in place (no
+    staged copy of every file), rendered by workers, and reuses the last build's cards."""
+    monkeypatch.setattr("site_builder.write.PATCH_LIMIT", 1)
+    monkeypatch.setattr("site_builder.build.PARALLEL_FROM", 1)  # workers write the patch
+    site = make_site(tmp_path)
+    for i in range(8, 30):
+        write_paper(site, f"paper-{i}", i)
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    serve = Builder(site, use_cache=False)
+    serve.build(config(site, out), jobs=2)
+    folder = out.stat().st_ino
+    taxonomy = site / "topics.yaml"  # one paper's title now names the first topic
+    text = taxonomy.read_text().replace("keywords:\n", "keywords:\n          paper-12: 12\n", 1)
+    taxonomy.write_text(text)
+    first = serve.build(config(site, out), jobs=2, defer_global=True)
+    assert 1 < first.rendered < first.pages / 2
+    assert "data files" in first.pending  # the feeds wait for the follow-up
+    assert out.stat().st_ino == folder  # patched, not swapped for a staged copy
+    serve.build(config(site, out), jobs=2)  # serve's follow-up
+    build(config(site, cold), use_cache=False)
+    assert tree(out) == tree(cold)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
