@@ -454,6 +454,9 @@ def _median(values: Sequence[float]) -> float | None:
     return round(statistics.median(values), 4) if values else None
 
 
+# What an edit returns: the word its page will show, or a test of the page's text.
+Edit = str | Callable[[str], bool]
+
 HELLO = json.dumps(
     {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
 )
@@ -471,8 +474,8 @@ async def _fetch(url: str, timeout: float) -> tuple[int, str]:
 
 
 async def _serve_session(
-    proc: subprocess.Popen[bytes], port: int, slug: str, edit: Callable[[], str],
-    edits: int, timeout: float, result: ServeRun,
+    proc: subprocess.Popen[bytes], port: int, slug: str, edit: Callable[[], Edit],
+    edits: int, timeout: float, result: ServeRun, settle: float,
 ) -> None:  # fmt: skip
     from tornado.websocket import websocket_connect
 
@@ -509,11 +512,12 @@ async def _serve_session(
         per_edit = min(timeout, 300.0)
         for _ in range(edits):
             token = edit()
+            shows = token if callable(token) else (lambda body, t=token: t in body)
             t0 = time.perf_counter()
             served = None
             while time.perf_counter() - t0 < per_edit:
                 _code, body = await _fetch(page, 10)
-                if token in body:
+                if shows(body):
                     served = time.perf_counter() - t0
                     break
                 await asyncio.sleep(0.01)
@@ -526,7 +530,7 @@ async def _serve_session(
                     result.reload_s.append(round(after[0] - t0, 4))
                     break
                 await asyncio.sleep(0.01)
-            await asyncio.sleep(1.5)  # quiet time, so the next save is a separate rebuild
+            await asyncio.sleep(settle)  # quiet time, so the next save is a separate rebuild
         reader.cancel()
     finally:
         ws.close()
@@ -534,8 +538,10 @@ async def _serve_session(
 
 def measure_serve(
     cmd: Sequence[str], cwd: Path, env: dict[str, str] | None, port: int, slug: str,
-    edit: Callable[[], str], edits: int, timeout: float, log_file: Path,
+    edit: Callable[[], Edit], edits: int, timeout: float, log_file: Path, settle: float = 1.5,
 ) -> ServeRun:  # fmt: skip
+    """Start a dev server, then save edits one by one: edit() makes a change and returns the
+    word the page at /papers/<slug>/ will show, or a test of the page's text."""
     result = ServeRun()
     with log_file.open("wb") as out:
         proc = subprocess.Popen(
@@ -549,7 +555,7 @@ def measure_serve(
                 try:
                     asyncio.run(
                         asyncio.wait_for(
-                            _serve_session(proc, port, slug, edit, edits, timeout, result),
+                            _serve_session(proc, port, slug, edit, edits, timeout, result, settle),
                             timeout + edits * 320,
                         )
                     )
