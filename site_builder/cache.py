@@ -121,6 +121,7 @@ class BuildCache:
         self.folder = self.root / f"v{FORMAT}-{code_hash()[:16]}"
         self.file = self.folder / "state.pickle"
         self.head_file = self.folder / "head.pickle"
+        self.cards_file = self.folder / "cards.pickle"
 
     def head(self) -> Head | None:
         """The last build's Head, read on its own (a few hundred bytes, not the whole state)."""
@@ -141,10 +142,7 @@ class BuildCache:
         if not self.enabled:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            gitignore = self.root / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# site-builder's build cache: safe to delete\n*\n")
+            self._make_folder()
             # The head goes first and names what the state holds: a head without its state
             # (killed in between) only makes the next build a full one.
             self.head_file.unlink(missing_ok=True)
@@ -156,6 +154,33 @@ class BuildCache:
                     shutil.rmtree(other, ignore_errors=True)
         except OSError:
             pass
+
+    def load_cards(self, key: str) -> dict[str, tuple[str, Any]]:
+        """The cards the last big render left (slug -> (paper fingerprint, card)), if they
+        were made for ``key`` (what every card shares: base URL, topic slugs, math...)."""
+        if not self.enabled:
+            return {}
+        stored = _read(self.cards_file)
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):
+            return {}
+        cards = stored[1]
+        return cards if isinstance(cards, dict) else {}
+
+    def save_cards(self, key: str, cards: dict[str, tuple[str, Any]]) -> None:
+        """Kept apart from the state: only a build that re-lists many papers reads them."""
+        if not self.enabled:
+            return
+        try:
+            self._make_folder()
+            _write(self.folder, self.cards_file, (key, cards))
+        except OSError:
+            pass
+
+    def _make_folder(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.root / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# site-builder's build cache: safe to delete\n*\n")
 
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

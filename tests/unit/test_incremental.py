@@ -15,6 +15,7 @@ import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -201,14 +202,25 @@ EDITS = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(edits=EDITS, serve=st.booleans())
+@given(edits=EDITS, serve=st.booleans(), cards_from=st.sampled_from([1, 6, 10**9]))
 def test_incremental_output_is_byte_identical_to_a_cold_build(
-    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, int, bool, bool]], serve: bool
+    tmp_path_factory: pytest.TempPathFactory,
+    edits: list[tuple[str, int, bool, bool]],
+    serve: bool,
+    cards_from: int,
 ) -> None:
     """``serve``: one Builder without the disk cache, as the dev server keeps it (it reuses
     the last build's cards in memory), each rebuild deferring what it may, then the
-    follow-up build that finishes it."""
-    root = tmp_path_factory.mktemp("edits")
+    follow-up build that finishes it. ``cards_from``: how many listed papers make a build
+    read the cards the build cache holds (some edits of these small sites reach 6, some
+    do not, so a cards file older than the last build is read too)."""
+    with mock.patch("site_builder.build.CARDS_FROM_CACHE", cards_from):
+        _edits_equal_cold_builds(tmp_path_factory.mktemp("edits"), edits, serve)
+
+
+def _edits_equal_cold_builds(
+    root: Path, edits: list[tuple[str, int, bool, bool]], serve: bool
+) -> None:
     site = make_site(root)
     out, cold = root / "out", root / "cold"
     warm = Builder(site, use_cache=not serve)
@@ -482,3 +494,55 @@ def test_a_taxonomy_edit_in_serve_patches_output_in_place_and_equals_a_cold_buil
     build(config(site, cold), use_cache=False)
     assert tree(out) == tree(cold)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("serve", [False, True], ids=["build", "serve"])
+def test_a_taxonomy_edit_lists_unchanged_papers_with_the_last_builds_cards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, serve: bool
+) -> None:
+    """A rebuild after a taxonomy edit re-lists most papers. It takes the cards of the papers
+    whose topics did not move from the last build (`build`: the build cache, read by a new
+    process; `serve`: memory) instead of making each paper's view again, even when the edit
+    gives a topic its first paper (a new topic page); and the site is the cold build's."""
+    from site_builder.views import ViewStore
+
+    missed: list[str] = []  # cards a listing asked for that had to be made
+    real = ViewStore.card
+
+    def card(self: ViewStore, slug: str):  # type: ignore[no-untyped-def]
+        if slug not in self.cards:
+            missed.append(slug)
+        return real(self, slug)
+
+    monkeypatch.setattr(ViewStore, "card", card)
+
+    def taxonomy_edit(root: Path, cards_from: int) -> list[str]:
+        monkeypatch.setattr("site_builder.build.CARDS_FROM_CACHE", cards_from)
+        site = make_site(root)
+        for i in range(8, 30):
+            write_paper(site, f"paper-{i}", i)
+        out, cold = root / "out", root / "cold"
+        builder = Builder(site, use_cache=not serve)
+        builder.build(config(site, out))
+        before = {p.parent.name for p in (out / "topics").glob("*/index.html")}
+        taxonomy = site / "topics.yaml"  # one paper's title now names the first topic
+        text = taxonomy.read_text()
+        taxonomy.write_text(text.replace("keywords:\n", "keywords:\n          paper-12: 12\n", 1))
+        missed.clear()
+        if not serve:
+            builder = Builder(site)  # a new process, as `site-builder build` is
+        report = builder.build(config(site, out), jobs=1, defer_global=serve)
+        made = sorted(set(missed))
+        assert 1 < report.rendered < report.pages
+        if serve:
+            builder.build(config(site, out), jobs=1)  # serve's follow-up
+        after = {p.parent.name for p in (out / "topics").glob("*/index.html")}
+        assert len(after - before) == 1  # the first topic's page is new
+        build(config(site, cold), use_cache=False)
+        assert tree(out) == tree(cold)
+        return made
+
+    # Only the moved paper's card is made again (its topics changed)...
+    assert set(taxonomy_edit(tmp_path / "kept", 5)) <= {"paper-12"}
+    if not serve:  # ...where a build that does not read the cached cards makes most again.
+        assert len(taxonomy_edit(tmp_path / "made", 10**9)) > 10
