@@ -497,6 +497,8 @@ async def _serve_session(
     reloads: list[float] = []
     try:
         await ws.write_message(HELLO)
+        # What livereload.js sends next (protocol 7): the page this browser shows.
+        await ws.write_message(json.dumps({"command": "info", "plugins": {}, "url": page}))
 
         async def read() -> None:
             while True:

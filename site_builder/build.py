@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,6 +75,10 @@ CARD_MEMO_PAPERS = 20_000
 # card costs about 1 ms; a one-paper edit re-lists a few hundred, a taxonomy edit thousands).
 CARDS_FROM_CACHE = 1_000
 LISTINGS = frozenset({HOME, TOPIC, DAY, AUTHOR, AREA})  # the pages that show paper cards
+# serve: a rebuild with more pages than this to render (a site title or template edit renders
+# every page; a taxonomy edit at 10,000 papers about 2,000) renders first the pages open in a
+# browser and the pages new to the site, and leaves the rest to its follow-up build.
+OPEN_FIRST_FROM = 300
 # A file modified this recently may be modified again within the same timestamp tick, with
 # the same size: its stat proves nothing yet, so it is read and hashed again next time (git's
 # "racy clean" problem).
@@ -242,9 +246,12 @@ class Builder:
         progress: Progress | None = None,
         defer_global: bool = False,
         cancel: Cancel | None = None,
+        open_pages: Collection[str] = (),
     ) -> BuildReport:
         """One build. ``defer_global`` (serve): reuse the last related-papers result when the
         texts changed, and say so in ``pending``; a follow-up build without it converges.
+        ``open_pages`` (serve, with ``defer_global``): the files (``papers/x/index.html``) a
+        browser shows, rendered first when the rebuild has many pages to render.
         ``cancel`` is called between steps and routes; what it raises stops the build, with
         output/ and the kept state as they were."""
         started = time.perf_counter()
@@ -346,6 +353,15 @@ class Builder:
             if held:
                 todo = [r for r in todo if r.kind not in BACKGROUND]
                 pending.append("data files")
+            if len(todo) > OPEN_FIRST_FROM:
+                # A page output/ does not have yet would be a broken link until then.
+                soon = set(open_pages).union(r.output for r in todo
+                                             if r.output not in previous.routes)  # fmt: skip
+                later = [r for r in todo if r.output not in soon]
+                if later:
+                    todo = [r for r in todo if r.output in soon]
+                    held += later
+                    pending.insert(0, f"{len(later):,} other pages")
         assets_todo = [
             f
             for f in assets.files

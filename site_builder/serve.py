@@ -71,7 +71,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import watchfiles
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -94,6 +94,8 @@ EXIT_OK, EXIT_USAGE = 0, 2
 LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
 
 Say = Callable[[str], None]
+# How many of the pages served last count as open, besides those the browsers' sockets name.
+SERVED_PAGES = 4
 
 
 def _say(text: str) -> None:
@@ -381,6 +383,8 @@ class Report(Protocol):
 
 
 Progress = Callable[[int, int], None]  # (done, total) while rendering; may raise to cancel
+# The pages a browser shows (``papers/x/index.html``), which a long rebuild renders first.
+OpenPages = frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -390,8 +394,9 @@ class Plan:
     base_path: str  # the production base path, which the preview mirrors
     watch: tuple[Path, ...]  # files and folders whose change means "rebuild"
     # Builds into the preview folder; raises SiteError. With defer=True, whole-collection work
-    # may reuse the last result and be named in the report's ``pending``.
-    run: Callable[[bool, Progress | None], Report]
+    # may reuse the last result, and pages no browser shows may wait, each named in the
+    # report's ``pending``.
+    run: Callable[[bool, Progress | None, OpenPages], Report]
     exclude: tuple[Path, ...] = ()  # never watched, even inside a watched folder
     # The quick answer to a save: the changed pages only, when that is possible (else None).
     # Its report names in ``pending`` what a follow-up build (run with defer=False) finishes.
@@ -445,11 +450,14 @@ class SiteBuild:
             },
         )
 
-        def run(defer: bool, progress: Progress | None) -> Report:
+        def run(defer: bool, progress: Progress | None, open_pages: OpenPages) -> Report:
             # A follow-up build gets ``progress``, which raises once a newer change waits:
             # the build checks it between steps and routes, and stops there.
             cancel = (lambda: progress(0, 0)) if progress is not None else None
-            return self.builder.build(preview, defer_global=defer, progress=progress, cancel=cancel)
+            return self.builder.build(
+                preview, defer_global=defer, progress=progress, cancel=cancel,
+                open_pages=open_pages,
+            )  # fmt: skip
 
         def quick(changed: Sequence[Path]) -> Report | None:
             return self.builder.preview(preview, changed)
@@ -475,11 +483,33 @@ class Status:
 
 
 class LiveState:
-    """The current status and the connected browsers. Used only on the IOLoop thread."""
+    """The current status, the connected browsers and the pages they show. Used only on the
+    IOLoop thread, but for ``open_pages``, which the build thread reads: it is replaced whole."""
 
-    def __init__(self, status: Status):
+    def __init__(self, status: Status, root: Path):
         self.status = status
+        self.root = root
         self.sockets: set[ReloadSocket] = set()
+        self._served: list[str] = []  # the last pages served, oldest first
+        self.open_pages: OpenPages = frozenset()
+
+    def page(self, found: Resolved) -> str | None:
+        """The file of the built site a request found, as the build names it."""
+        if not isinstance(found, FileHit) or found.path.suffix != ".html":
+            return None
+        try:
+            return found.path.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def served(self, page: str) -> None:
+        # A page just served is about to be open, before its socket says so.
+        self._served = [*(p for p in self._served if p != page), page][-SERVED_PAGES:]
+        self.update()
+
+    def update(self) -> None:
+        shown = {sock.page for sock in self.sockets if sock.page}
+        self.open_pages = frozenset(shown.union(self._served))
 
     def publish(self, status: Status) -> None:
         self.status = status
@@ -497,14 +527,26 @@ class ReloadSocket(LiveReloadHandler):
 
     def initialize(self, live: LiveState) -> None:
         self.live = live
+        self.page: str | None = None  # the page this browser shows, once it says
 
     def on_message(self, message: str | bytes) -> None:
         try:
             data = json.loads(message)
         except ValueError:
             return
-        if not isinstance(data, dict) or data.get("command") != "hello":
-            return  # 'info' and the rest carry nothing we need
+        if not isinstance(data, dict):
+            return
+        if data.get("command") == "info":  # livereload.js says which page it shows
+            url = data.get("url")
+            if isinstance(url, str):
+                path = urlsplit(url).path
+                self.page = self.live.page(
+                    resolve_request(path, self.live.status.base_path, self.live.root)
+                )
+                self.live.update()
+            return
+        if data.get("command") != "hello":
+            return  # the rest carry nothing we need
         self._send(
             {"command": "hello", "protocols": [LIVERELOAD_PROTOCOL], "serverName": "site-builder"}
         )
@@ -517,6 +559,7 @@ class ReloadSocket(LiveReloadHandler):
 
     def on_close(self) -> None:
         self.live.sockets.discard(self)
+        self.live.update()
 
     def send_reload(self) -> None:
         # Path '*' makes the client reload the page; live CSS is useless with fingerprinted names.
@@ -573,6 +616,10 @@ class SiteHandler(web.RequestHandler):
             code, data, name = self._not_found(status)
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind == "text/html":
+            if code == 200:
+                page = self.live.page(found)
+                if page is not None:
+                    self.live.served(page)
             data = self._decorate(data, status)
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
@@ -711,7 +758,7 @@ class DevServer:
             ).start()
             # The first build is a full one: nothing to defer to, and nothing stale to serve.
             first = self._rebuild(reason=None, defer=False)
-            self._live = LiveState(first)
+            self._live = LiveState(first, self.output_dir)
             threading.Thread(target=self._run_loop, name="site-builder-http", daemon=True).start()
             if not self._loop_ready.wait(10) or self._loop is None:
                 raise ServeError("the web server did not start")
@@ -808,7 +855,8 @@ class DevServer:
             if changed and plan.preview is not None:
                 report = plan.preview(changed)
             if report is None:
-                report = plan.run(defer, progress)
+                live = self._live
+                report = plan.run(defer, progress, live.open_pages if live else frozenset())
         except _SupersededError:
             raise
         except SiteError as exc:

@@ -171,6 +171,9 @@ def backdate(site: Path) -> None:
         os.utime(p, ns=(then, then))
 
 
+# What a browser shows while serve rebuilds: the home page and one paper's.
+OPEN = frozenset({"index.html", "papers/paper-1/index.html"})
+
 EDITS = st.lists(
     st.tuples(
         st.sampled_from(
@@ -202,19 +205,29 @@ EDITS = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(edits=EDITS, serve=st.booleans(), cards_from=st.sampled_from([1, 6, 10**9]))
+@given(
+    edits=EDITS,
+    serve=st.booleans(),
+    cards_from=st.sampled_from([1, 6, 10**9]),
+    open_first=st.sampled_from([0, 10**9]),
+)
 def test_incremental_output_is_byte_identical_to_a_cold_build(
     tmp_path_factory: pytest.TempPathFactory,
     edits: list[tuple[str, int, bool, bool]],
     serve: bool,
     cards_from: int,
+    open_first: int,
 ) -> None:
     """``serve``: one Builder without the disk cache, as the dev server keeps it (it reuses
     the last build's cards in memory), each rebuild deferring what it may, then the
     follow-up build that finishes it. ``cards_from``: how many listed papers make a build
     read the cards the build cache holds (some edits of these small sites reach 6, some
-    do not, so a cards file older than the last build is read too)."""
-    with mock.patch("site_builder.build.CARDS_FROM_CACHE", cards_from):
+    do not, so a cards file older than the last build is read too). ``open_first``: from
+    how many pages to render a serve rebuild renders the open pages only (0: always)."""
+    with (
+        mock.patch("site_builder.build.CARDS_FROM_CACHE", cards_from),
+        mock.patch("site_builder.build.OPEN_FIRST_FROM", open_first),
+    ):
         _edits_equal_cold_builds(tmp_path_factory.mktemp("edits"), edits, serve)
 
 
@@ -232,7 +245,7 @@ def _edits_equal_cold_builds(
         edit(site, kind, n)
         builder = warm if same_process or serve else Builder(site)
         if serve:
-            builder.build(config(site, out), defer_global=True)
+            builder.build(config(site, out), defer_global=True, open_pages=OPEN)
         report = builder.build(config(site, out))
         shutil.rmtree(cold, ignore_errors=True)
         build(config(site, cold), use_cache=False)
@@ -546,3 +559,31 @@ def test_a_taxonomy_edit_lists_unchanged_papers_with_the_last_builds_cards(
     assert set(taxonomy_edit(tmp_path / "kept", 5)) <= {"paper-12"}
     if not serve:  # ...where a build that does not read the cached cards makes most again.
         assert len(taxonomy_edit(tmp_path / "made", 10**9)) > 10
+
+
+def test_a_site_wide_edit_in_serve_renders_the_open_pages_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serve rebuild with many pages to render (a site title edit renders them all) renders
+    the pages a browser shows, and pages new to the site, first; every other page keeps the
+    last build's until the follow-up, which makes the cold build's site."""
+    monkeypatch.setattr("site_builder.build.OPEN_FIRST_FROM", 5)
+    site = make_site(tmp_path)
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    serve = Builder(site, use_cache=False)
+    full = serve.build(config(site, out))
+    yaml = site / "site.yaml"
+    yaml.write_text(yaml.read_text().replace("title: Edits", "title: Retitled"))
+    write_paper(site, "paper-new", 3)  # a page output/ does not have yet
+    shown = "papers/paper-2/index.html"
+    first = serve.build(config(site, out), defer_global=True, open_pages={shown})
+    assert "Retitled" in (out / shown).read_text()
+    assert "Retitled" in (out / "papers/paper-new/index.html").read_text()
+    assert "Retitled" not in (out / "papers/paper-5/index.html").read_text()
+    assert first.rendered < full.pages / 4
+    assert any(p.endswith(" other pages") for p in first.pending)
+    last = serve.build(config(site, out))  # the follow-up
+    assert not last.pending
+    assert "Retitled" in (out / "papers/paper-5/index.html").read_text()
+    build(config(site, cold), use_cache=False)
+    assert tree(out) == tree(cold)

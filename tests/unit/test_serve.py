@@ -279,7 +279,7 @@ class FakeSite:
         self.origins.append(origin)
         if self.config_fail is not None:
             raise self.config_fail
-        return Plan(self.base_path, (self.watched,), lambda defer, _p: self._run(output_dir))
+        return Plan(self.base_path, (self.watched,), lambda defer, _p, _open: self._run(output_dir))
 
     def _run(self, output_dir: Path) -> FakeReport:
         self.builds += 1
@@ -547,6 +547,49 @@ async def talk(port: int, snipver: int, then: Callable[[], None] | None = None) 
         conn.close()
 
 
+@dataclass
+class WatchingSite(FakeSite):
+    """Records the pages each build was told a browser shows."""
+
+    told: list[frozenset[str]] = field(default_factory=list)
+
+    def plan(self, origin: str, output_dir: Path) -> Plan:
+        def run(defer: bool, _p: object, open_pages: frozenset[str]) -> FakeReport:
+            self.told.append(open_pages)
+            return self._run(output_dir)
+
+        return Plan(self.base_path, (self.watched,), run)
+
+
+def test_a_rebuild_is_told_the_pages_browsers_show(fake: FakeSite) -> None:
+    """The pages served last, and the page each connected livereload.js says it shows (its
+    'info' message), are what a long rebuild renders first; a stylesheet or a 404 is not."""
+    site = WatchingSite(fake.watched)
+    with running(site) as (server, _said):
+        assert fetch(server.url + "papers/x/").status == 200
+        fetch(server.url + "static/style.css")
+        assert fetch(server.url + "no/such/page/").status == 404
+
+        async def show_home_then_edit() -> None:
+            conn = await asyncio.wait_for(
+                websocket_connect(f"ws://127.0.0.1:{server.port}/livereload"), 5
+            )
+            try:
+                hello = {"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}
+                await conn.write_message(json.dumps(hello))
+                await asyncio.wait_for(conn.read_message(), 5)
+                info = {"command": "info", "plugins": {}, "url": server.url + "?q=1"}
+                await conn.write_message(json.dumps(info))
+                await asyncio.sleep(0.2)
+                (site.watched / "x.txt").write_text("edited")
+                await asyncio.wait_for(conn.read_message(), 5)  # the reload
+            finally:
+                conn.close()
+
+        asyncio.run(show_home_then_edit())
+        assert site.told[-1] == {"papers/x/index.html", "index.html"}
+
+
 def test_a_page_from_an_older_build_is_reloaded_on_connect(fake: FakeSite) -> None:
     with running(fake) as (server, _said):
         current = served_build(server.url)
@@ -733,7 +776,9 @@ class DeferringSite(FakeSite):
     started_follow_ups: int = 0
 
     def plan(self, origin: str, output_dir: Path) -> Plan:
-        def run(defer: bool, progress: Callable[[int, int], None] | None) -> FakeReport:
+        def run(
+            defer: bool, progress: Callable[[int, int], None] | None, _open: frozenset[str]
+        ) -> FakeReport:
             if defer:
                 return replace(self._run(output_dir), pending=("related papers",))
             if self.builds:  # the first build is a normal one, never gated
@@ -780,6 +825,27 @@ def test_a_new_edit_supersedes_the_follow_up(fake: FakeSite) -> None:
         wait_for(lambda: site.follow_ups == 1, "the follow-up to finish")
         wait_for(lambda: said[-1].startswith("Updated related papers in "), "the done line")
         assert sum(line.startswith("Updated ") for line in said) == 1
+
+
+def test_a_site_title_edit_shows_on_the_open_page_first(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that renders every page (here any rebuild: the threshold is patched to 0)
+    renders the page the browser shows first; the follow-up brings every other page."""
+    monkeypatch.setattr("site_builder.build.OPEN_FIRST_FROM", 0)
+    papers = tiny_site / "content" / "papers"
+    (papers / "b.md").write_text(PAPER.replace("A paper", "B paper"))
+    with running(SiteBuild(tiny_site), display_root=tiny_site) as (server, said):
+        page = server.url + "papers/a/"
+        assert "Renamed" not in fetch(page).text
+        yaml = tiny_site / "site.yaml"
+        yaml.write_text(yaml.read_text().replace("title: Tiny", "title: Renamed"))
+        wait_for(lambda: "Renamed" in fetch(page).text, "the open page")
+        first = next(line for line in said if "(site.yaml changed)" in line)
+        assert " other pages" in first and first.endswith(" in the background")
+        wait_for(lambda: "Renamed" in fetch(server.url + "papers/b/").text, "the follow-up")
+        wait_for(lambda: said[-1].startswith("Updated ") and "other pages" in said[-1],
+                 "the follow-up's message")  # fmt: skip
 
 
 def test_follow_up_output_is_byte_identical_to_a_cold_build(tmp_path: Path) -> None:
