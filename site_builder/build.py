@@ -438,7 +438,13 @@ class Builder:
         staging: Staging | Patch = (
             Patch(out, build_id=build_id, built_for=built_for(config))
             if patching
-            else Staging(out, reuse=reuse, build_id=build_id, built_for=built_for(config))
+            else Staging(
+                out,
+                reuse=reuse,
+                build_id=build_id,
+                built_for=built_for(config),
+                rewrite=[r.output for r in todo],
+            )
         )
         work: Path | None = None  # a search bundle made beside a patched output/
         try:
@@ -496,7 +502,8 @@ class Builder:
                 staging.finish(finalize, background=reuse)
             clock.lap("write")
         except BaseException:
-            staging.abort()
+            # serve's cancelled build: the save that cancelled it waits on this.
+            staging.abort(background=cancel is not None)
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)
             raise
@@ -974,7 +981,7 @@ def _render_all(
     for batch, keep_cards in ((first, True), (rest, False)):
         if not batch:
             continue
-        for result in _in_workers(renderer, staging, batch, workers, keep_cards):
+        for result in _in_workers(renderer, staging, batch, workers, keep_cards, cancel):
             count, cards, problems, titles, records = result
             views.adopt(cards, records, titles, problems)
             if not isinstance(staging, Patch):  # a patch counts its files as it commits
@@ -998,9 +1005,15 @@ _Result = tuple[
 
 
 def _in_workers(
-    renderer: RouteRenderer, staging: Staging | Patch, batch: list[Route], workers: int, keep: bool
+    renderer: RouteRenderer,
+    staging: Staging | Patch,
+    batch: list[Route],
+    workers: int,
+    keep: bool,
+    cancel: Cancel | None = None,
 ) -> Iterator[_Result]:
-    size = max(50, min(500, len(batch) // (workers * 8) or 1))
+    # Cancelling waits for a chunk: a chunk of 500 listings takes seconds, 100 a fraction.
+    size = max(50, min(100 if cancel else 500, len(batch) // (workers * 8) or 1))
     chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
     context = multiprocessing.get_context("fork")
     # fork: the workers inherit the renderer, views and staging folder; nothing is pickled
