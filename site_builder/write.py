@@ -114,7 +114,8 @@ def remove_leftovers(output_dir: Path) -> list[Path]:
     """Remove the staging and old-output folders a killed build left beside output/.
 
     Their names carry the building process's id; a folder of a process still running (a
-    build in another terminal) is left alone.
+    build in another terminal, or this one: serve deletes its own in the background, and
+    deleting them again here would make the build wait) is left alone.
     """
     removed: list[Path] = []
     parent = output_dir.parent
@@ -123,7 +124,7 @@ def remove_leftovers(output_dir: Path) -> list[Path]:
     for kind in ("building", "old"):
         for path in parent.glob(f".{output_dir.name}.{kind}-*"):
             pid_text = path.name.split(f".{kind}-", 1)[1].split("-", 1)[0]
-            if pid_text.isdigit() and _alive(int(pid_text)) and int(pid_text) != os.getpid():
+            if pid_text.isdigit() and _alive(int(pid_text)):
                 continue
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
