@@ -438,13 +438,7 @@ class Builder:
         staging: Staging | Patch = (
             Patch(out, build_id=build_id, built_for=built_for(config))
             if patching
-            else Staging(
-                out,
-                reuse=reuse,
-                build_id=build_id,
-                built_for=built_for(config),
-                rewrite=[r.output for r in todo],
-            )
+            else Staging(out, reuse=reuse, build_id=build_id, built_for=built_for(config))
         )
         work: Path | None = None  # a search bundle made beside a patched output/
         try:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,12 +131,11 @@ def remove_leftovers(output_dir: Path) -> list[Path]:
     return removed
 
 
-def _link_tree(source: Path, target: Path, skip: Collection[str] = ()) -> None:
+def _link_tree(source: Path, target: Path) -> None:
     """A copy of ``source`` made of hard links: instant, no extra space. Every file we later
-    change in the copy is unlinked first, so the original is never written through. Files
-    named in ``skip`` (``papers/x/index.html``) are left out: they are about to be rewritten."""
+    change in the copy is unlinked first, so the original is never written through."""
     cp = shutil.which("cp")
-    if cp and sys.platform.startswith("linux") and not skip:
+    if cp and sys.platform.startswith("linux"):
         # GNU cp links a tree of 10,000s of files many times faster than a Python loop.
         done = subprocess.run([cp, "-al", "--", f"{source}/.", str(target)], check=False,
                               capture_output=True)  # fmt: skip
@@ -152,20 +151,15 @@ def _link_tree(source: Path, target: Path, skip: Collection[str] = ()) -> None:
         rel = os.path.relpath(root, source)
         dest = target if rel == "." else target / rel
         dest.mkdir(exist_ok=True)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         for name in files:
             src = os.path.join(root, name)
-            if os.path.islink(src) or prefix + name in skip:
+            if os.path.islink(src):
                 continue
             try:
                 os.link(src, dest / name)
             except OSError:
                 shutil.copy2(src, dest / name)
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
-
-
-# A staged rebuild rewriting at least this many files links only the files it keeps.
-REWRITE_SKIP_FROM = 5_000
 
 
 class Staging:
@@ -183,7 +177,6 @@ class Staging:
         reuse: bool = False,
         build_id: str = "",
         built_for: str = "/",
-        rewrite: Collection[str] = (),
     ):
         _check_replaceable(output_dir)
         output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -201,10 +194,7 @@ class Staging:
         self._dirs: set[Path] = set()
         try:
             if self.reused:
-                # A rebuild that rewrites most files (a template or site title edit) links
-                # only the others: linking 25,000 files it then replaces costs seconds.
-                many = len(rewrite) >= REWRITE_SKIP_FROM
-                _link_tree(output_dir, self.path, set(rewrite) if many else ())
+                _link_tree(output_dir, self.path)
         except BaseException:
             self.abort()
             raise

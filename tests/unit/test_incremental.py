@@ -210,7 +210,6 @@ EDITS = st.lists(
     serve=st.booleans(),
     cards_from=st.sampled_from([1, 6, 10**9]),
     open_first=st.sampled_from([0, 10**9]),
-    rewrite_from=st.sampled_from([1, 10**9]),
 )
 def test_incremental_output_is_byte_identical_to_a_cold_build(
     tmp_path_factory: pytest.TempPathFactory,
@@ -218,19 +217,16 @@ def test_incremental_output_is_byte_identical_to_a_cold_build(
     serve: bool,
     cards_from: int,
     open_first: int,
-    rewrite_from: int,
 ) -> None:
     """``serve``: one Builder without the disk cache, as the dev server keeps it (it reuses
     the last build's cards in memory), each rebuild deferring what it may, then the
     follow-up build that finishes it. ``cards_from``: how many listed papers make a build
     read the cards the build cache holds (some edits of these small sites reach 6, some
     do not, so a cards file older than the last build is read too). ``open_first``: from
-    how many pages to render a serve rebuild renders the open pages only (0: always).
-    ``rewrite_from``: from how many rewritten files a staged rebuild links only the others."""
+    how many pages to render a serve rebuild renders the open pages only (0: always)."""
     with (
         mock.patch("site_builder.build.CARDS_FROM_CACHE", cards_from),
         mock.patch("site_builder.build.OPEN_FIRST_FROM", open_first),
-        mock.patch("site_builder.write.REWRITE_SKIP_FROM", rewrite_from),
     ):
         _edits_equal_cold_builds(tmp_path_factory.mktemp("edits"), edits, serve)
 

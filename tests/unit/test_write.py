@@ -371,30 +371,6 @@ def test_a_rebuild_patches_in_place_up_to_half_the_site() -> None:
     assert not patch_pays(20_000, 25_000)  # a template edit: stage a fresh copy
 
 
-def test_a_rebuild_rewriting_most_files_links_only_the_files_it_keeps(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A template edit rewrites nearly every page: the staged copy links only the pages that
-    stay (their old inode), never the ones about to be replaced, and the swapped-in site has
-    both."""
-    monkeypatch.setattr("site_builder.write.REWRITE_SKIP_FROM", 1)
-    output = tmp_path / "output"
-    old = [("index.html", b"old home"), ("papers/a/index.html", b"old a"), ("keep.txt", b"k")]
-    write_site(output, old, NO_ASSETS)
-    kept_inode = (output / "keep.txt").stat().st_ino
-    rewrite = ["index.html", "papers/a/index.html"]
-    staging = Staging(output, reuse=True, build_id="test", rewrite=rewrite)
-    assert not (staging.path / "index.html").exists()
-    assert not (staging.path / "papers/a/index.html").exists()
-    assert (staging.path / "keep.txt").stat().st_ino == kept_inode
-    staging.write("index.html", b"new home")
-    staging.write("papers/a/index.html", b"new a")
-    staging.finish()
-    assert (output / "index.html").read_bytes() == b"new home"
-    assert (output / "papers/a/index.html").read_bytes() == b"new a"
-    assert (output / "keep.txt").read_bytes() == b"k"
-
-
 def test_a_cancelled_staging_is_removed_in_the_background(tmp_path: Path) -> None:
     output = tmp_path / "output"
     write_site(output, [("index.html", b"home")], NO_ASSETS)
